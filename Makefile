@@ -1,0 +1,63 @@
+# Ratsbuch — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Debian packages: WeasyPrint's fast font subsetting for everyone; a browser and PDF tools for the tests.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+TEST_DEBS := $(RUN_DEBS) chromium chromium-driver poppler-utils
+
+.PHONY: run test lint format bench messages system-deps test-system-deps install install-test clean
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo
+	@echo "Ratsbuch runs on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@echo "Demo logins, all with the password ratsbuch-demo:"
+	@echo "  clerk   Sachbearbeitung, Bereich 5-11     head    Bereichsleiterin 5-11"
+	@echo "  office  Ratsbüro (Sitzungsdienst)         member  Ratsmitglied"
+	@echo "  admin   Administrator"
+	@echo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-test
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install-test
+	$(BIN)/python -m tests.bench
+
+# Install the Debian packages that are missing (as root, or through sudo).
+system-deps:
+	@bash .ci/debs $(RUN_DEBS)
+
+test-system-deps:
+	@bash .ci/debs $(TEST_DEBS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[test]"
+	touch $@
+
+install: system-deps $(VENV)/.installed messages
+
+install-test: test-system-deps $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	@$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+clean:
+	rm -rf $(VENV) staticfiles ratsbuch.sqlite3 media .pytest_cache

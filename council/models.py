@@ -1,0 +1,454 @@
+"""The council itself: bodies, terms, organizations, people, memberships, meetings, agendas.
+
+Names follow OParl 1.1 (https://schema.oparl.org/1.1/) where OParl has one; a comment says
+where ours differs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Give every object the `created` and `modified` timestamps OParl requires."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True, help_text=_("When this record was created."))
+    modified = models.DateTimeField(_("modified"), auto_now=True, help_text=_("When this record was last changed."))
+
+    class Meta:
+        abstract = True
+
+
+class Body(TimeStampedModel):
+    """A municipality (Gebietskörperschaft) whose council this installation serves."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("Official name, e.g. Stadt Ludwigshafen am Rhein."))
+    short_name = models.CharField(_("short name"), max_length=100, blank=True, help_text=_("E.g. Ludwigshafen."))
+    # Amtlicher Gemeindeschlüssel: 8 digits identifying the municipality.
+    ags = models.CharField(
+        _("AGS"), max_length=8, unique=True, help_text=_("Amtlicher Gemeindeschlüssel, 8 digits, e.g. 07314000.")
+    )
+    # Regionalschlüssel: 12 digits, the AGS with the Verband in between.
+    rgs = models.CharField(_("RGS"), max_length=12, blank=True, help_text=_("Regionalschlüssel, 12 digits."))
+    classification = models.CharField(
+        _("classification"), max_length=100, blank=True, help_text=_("E.g. kreisfreie Stadt.")
+    )
+    website = models.URLField(_("website"), blank=True, help_text=_("The municipality's own website."))
+    contact_name = models.CharField(
+        _("contact name"), max_length=200, blank=True, help_text=_("Who answers questions about this data.")
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, help_text=_("Where to send those questions."))
+    # Ladungsfrist: how many days before a meeting the invitation must go out.
+    notice_period_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        default=7,
+        help_text=_("Ladungsfrist: invitations must be sent at least this many days before a meeting."),
+    )
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ags__regex=r"^[0-9]{8}$"), name="body_ags_eight_digits"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class LegislativeTerm(TimeStampedModel):
+    """A Wahlperiode of a body's council."""
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="legislative_terms",
+        help_text=_("The municipality this belongs to."),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. Wahlperiode 2009–2014."))
+    start_date = models.DateField(_("start date"), help_text=_("First day of the term."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day of the term."))
+
+    class Meta:
+        verbose_name = _("legislative term")
+        verbose_name_plural = _("legislative terms")
+        ordering = ["body", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="legislativeterm_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(TimeStampedModel):
+    """A place where meetings happen or organizations sit."""
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="locations",
+        help_text=_("The municipality this belongs to."),
+    )
+    description = models.CharField(_("description"), max_length=200, help_text=_("E.g. Stadtratssaal, Rathaus."))
+    street_address = models.CharField(
+        _("street address"), max_length=200, blank=True, help_text=_("Street and number.")
+    )
+    room = models.CharField(_("room"), max_length=100, blank=True, help_text=_("Room name or number."))
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True, help_text=_("Postleitzahl."))
+    locality = models.CharField(_("locality"), max_length=100, blank=True, help_text=_("Town or city."))
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["description"]
+
+    def __str__(self):
+        return self.description
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Organizations that exist on the given day (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+    def committees(self):
+        """Gremien: the council and its committees, which meet and decide."""
+        return self.filter(organization_type=Organization.Type.COMMITTEE)
+
+
+class Organization(TimeStampedModel):
+    """A Gremium, Fraktion, Partei, Verwaltungsbereich, external body or institution."""
+
+    class Type(models.TextChoices):
+        # Values are OParl's `organizationType` vocabulary, verbatim.
+        COMMITTEE = "Gremium", _("Committee or council (Gremium)")
+        PARTY = "Partei", _("Party")
+        FACTION = "Fraktion", _("Faction (Fraktion)")
+        ADMINISTRATIVE_UNIT = "Verwaltungsbereich", _("Administrative unit (Verwaltungsbereich)")
+        EXTERNAL_COMMITTEE = "externes Gremium", _("External committee")
+        INSTITUTION = "Institution", _("Institution")
+        OTHER = "Sonstiges", _("Other")
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="organizations",
+        help_text=_("The municipality this belongs to."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. Ausschuss für Soziales."))
+    short_name = models.CharField(_("short name"), max_length=50, blank=True, help_text=_("E.g. 5-11 or SozA."))
+    organization_type = models.CharField(
+        _("organization type"), max_length=30, choices=Type.choices, help_text=_("OParl organizationType.")
+    )
+    classification = models.CharField(
+        _("classification"), max_length=100, blank=True, help_text=_("E.g. Hauptorgan, Ausschuss, Bereich.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("OParl subOrganizationOf, e.g. the Dezernat above a Bereich."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True, help_text=_("When it was founded."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("When it was dissolved."))
+    website = models.URLField(_("website"), blank=True, help_text=_("Its own website, if any."))
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organizations",
+        help_text=_("Where it usually meets or sits."),
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["organization_type", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="organization_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(TimeStampedModel):
+    """A council member, citizen expert or employee who appears in the record."""
+
+    class Gender(models.TextChoices):
+        # OParl's gender vocabulary.
+        FEMALE = "female", _("female")
+        MALE = "male", _("male")
+        OTHER = "other", _("other")
+        UNKNOWN = "", _("not stated")
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="persons",
+        help_text=_("The municipality this belongs to."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text=_("The login of this person, if they have one."),
+    )
+    family_name = models.CharField(_("family name"), max_length=100, help_text=_("Surname."))
+    given_name = models.CharField(_("given name"), max_length=100, blank=True, help_text=_("First name(s)."))
+    form_of_address = models.CharField(_("form of address"), max_length=50, blank=True, help_text=_("E.g. Frau, Herr."))
+    title = models.CharField(_("academic title"), max_length=50, blank=True, help_text=_("E.g. Dr."))
+    affix = models.CharField(_("affix"), max_length=50, blank=True, help_text=_("E.g. von, MdL."))
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, blank=True, help_text=_("As the person states it.")
+    )
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Published only if the person agreed."))
+    phone = models.CharField(_("phone"), max_length=50, blank=True, help_text=_("Published only if the person agreed."))
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The full name as printed, e.g. "Dr. Eva Müller"."""
+        return " ".join(part for part in (self.title, self.given_name, self.family_name, self.affix) if part)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Memberships that hold on the given day (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+
+class Membership(TimeStampedModel):
+    """A person's seat in an organization, with role and voting right, for a time."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships", help_text=_("Who.")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        help_text=_("Where."),
+    )
+    role = models.CharField(_("role"), max_length=100, blank=True, help_text=_("E.g. Vorsitzende, Mitglied."))
+    voting_right = models.BooleanField(_("voting right"), default=True, help_text=_("Whether this seat votes."))
+    # OParl onBehalfOf: the Fraktion a person sits for in a committee.
+    on_behalf_of = models.ForeignKey(
+        Organization,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegated_memberships",
+        help_text=_("The Fraktion this person represents here."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True, help_text=_("First day of the membership."))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Last day of the membership."))
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization", "person"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.organization}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self):
+        """Meetings that have not started yet, soonest first."""
+        return self.filter(start__gte=timezone.now()).exclude(state=Meeting.State.CANCELLED).order_by("start")
+
+    def past(self):
+        """Meetings that have started, latest first."""
+        return self.filter(start__lt=timezone.now()).order_by("-start")
+
+
+class Meeting(TimeStampedModel):
+    """A Sitzung of one or more organizations."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        INVITED = "invited", _("invited")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        help_text=_("The municipality this belongs to."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. 12. Sitzung des Stadtrates."))
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations"), related_name="meetings", help_text=_("Who meets.")
+    )
+    start = models.DateTimeField(_("start"), help_text=_("When the meeting begins."))
+    end = models.DateTimeField(_("end"), null=True, blank=True, help_text=_("When it ended or is planned to end."))
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text=_("Where it takes place."),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.SCHEDULED,
+        help_text=_("Where the meeting stands: scheduled, invited, held or cancelled."),
+    )
+    invited_at = models.DateTimeField(
+        _("invited at"), null=True, blank=True, help_text=_("When the invitations were sent.")
+    )
+    participants = models.ManyToManyField(
+        Person,
+        through="Attendance",
+        verbose_name=_("participants"),
+        related_name="meetings",
+        help_text=_("Who was present or excused."),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="meeting_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+
+class Attendance(TimeStampedModel):
+    """Whether a person attended a meeting."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        EXCUSED = "excused", _("excused")
+        ABSENT = "absent", _("absent")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        help_text=_("The meeting this belongs to."),
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="attendances", help_text=_("Who.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PRESENT,
+        help_text=_("Present, excused or absent."),
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.meeting}: {self.get_status_display()}"
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        """Items of the public part of the meeting."""
+        return self.filter(public=True)
+
+
+class AgendaItem(TimeStampedModel):
+    """A Tagesordnungspunkt of a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        help_text=_("The meeting this belongs to."),
+    )
+    number = models.CharField(_("number"), max_length=20, help_text=_('As printed on the agenda, e.g. "5" or "10.1".'))
+    order = models.PositiveIntegerField(_("order"), help_text=_("Position on the agenda, from 1."))
+    name = models.CharField(_("name"), max_length=500, help_text=_("The item's title."))
+    public = models.BooleanField(
+        _("public"), default=True, help_text=_("Non-public items are shown to members and the office only.")
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="agendaitem_unique_order"),
+            models.UniqueConstraint(fields=["meeting", "number"], name="agendaitem_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"

@@ -1,0 +1,57 @@
+"""Fixtures shared by all tests: a temporary MEDIA_ROOT and users for every role."""
+
+import pytest
+
+from council.roles import Role
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Keep uploaded and generated files of a test out of the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def body(db):
+    return BodyFactory()
+
+
+@pytest.fixture
+def unit(body):
+    """Bereich 5-11, the administrative unit the clerk and head work for."""
+    return UnitFactory(body=body, name="Bereich Stadtentwicklung", short_name="5-11")
+
+
+def _user_in(unit, username, roles):
+    user = UserFactory(username=username, roles=roles)
+    if unit is not None:
+        person = PersonFactory(body=unit.body, user=user, family_name=username.capitalize())
+        MembershipFactory(person=person, organization=unit, role="Mitarbeit")
+    return user
+
+
+@pytest.fixture
+def clerk(unit):
+    return _user_in(unit, "clerk", [Role.CLERK])
+
+
+@pytest.fixture
+def head(unit):
+    return _user_in(unit, "head", [Role.HEAD])
+
+
+@pytest.fixture
+def office(body):
+    return _user_in(None, "office", [Role.OFFICE])
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def other_clerk(body):
+    """A clerk of another unit of the same body."""
+    return _user_in(UnitFactory(body=body, name="Bereich Tiefbau", short_name="4-12"), "otherclerk", [Role.CLERK])
