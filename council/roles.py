@@ -98,8 +98,5 @@ def actor_for(user) -> Actor:
     actor = getattr(user, "_ratsbuch_actor", None)
     if actor is None:
         actor = Actor(user)
-        try:
-            user._ratsbuch_actor = actor
-        except AttributeError:  # pragma: no cover - AnonymousUser accepts attributes, but be safe
-            pass
+        user._ratsbuch_actor = actor
     return actor
