@@ -55,3 +55,17 @@ def admin_user(db):
 def other_clerk(body):
     """A clerk of another unit of the same body."""
     return _user_in(UnitFactory(body=body, name="Bereich Tiefbau", short_name="4-12"), "otherclerk", [Role.CLERK])
+
+
+@pytest.fixture
+def committee(body):
+    """Ausschuss für Soziales, the committee the member sits in."""
+    from tests.factories import CommitteeFactory
+
+    return CommitteeFactory(body=body, name="Ausschuss für Soziales und Integration", short_name="SozA")
+
+
+@pytest.fixture
+def member(committee):
+    """A council member (Mandatsträger) sitting in `committee`, with no office role."""
+    return _user_in(committee, "member", [])
