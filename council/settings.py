@@ -166,3 +166,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Attachments: the largest file a clerk may upload (default 20 MB). Django's own limit on
+# in-memory uploads stays small; larger files are streamed to a temporary file.
+RATSBUCH_MAX_UPLOAD_BYTES = int(os.environ.get("RATSBUCH_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
