@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,7 +19,10 @@ class Alliance(TimeStampedModel):
         related_name="alliances",
         help_text=_("The body whose records hold this alliance."),
     )
-    slug = models.SlugField(_("slug"), max_length=100, help_text=_("The last part of the alliance's web address."))
+    # Unique across bodies, because the public address /buendnisse/<slug>/ names no body.
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("The last part of the alliance's web address.")
+    )
     name = models.CharField(_("name"), max_length=300, help_text=_("The alliance's full name."))
     short_name = models.CharField(
         _("short name"), max_length=100, blank=True, help_text=_("E.g. Bündnis Soziale Stadt RLP.")
@@ -53,13 +55,9 @@ class Alliance(TimeStampedModel):
         verbose_name = _("alliance")
         verbose_name_plural = _("alliances")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["body", "slug"], name="alliance_unique_slug_per_body")]
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("alliances:alliance_detail", kwargs={"slug": self.slug})
 
 
 class AllianceAim(TimeStampedModel):

@@ -112,6 +112,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # The test database is a file, not memory: the concurrency tests of the KSD numbering
+    # and the browser tests' live server use it from several threads with real locking.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("RATSBUCH_SQLITE_TEST_NAME", str(BASE_DIR / "test-ratsbuch.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -42,7 +42,10 @@ class PaperQuerySet(models.QuerySet):
             visible |= Q(released_at__isnull=False, consultations__organization_id__in=actor.organization_ids)
         if actor.unit_ids and (actor.is_clerk or actor.is_head):
             visible |= Q(under_direction_of_id__in=actor.unit_ids)
-        if not actor.organization_ids:
+        if actor.is_head:
+            # A head of another unit asked to co-sign (e.g. the Kämmerei) must read what they sign.
+            visible |= Q(cosignatures__signer=actor.user)
+        if not actor.organization_ids and not actor.is_head:
             return self.filter(visible)
         # The join through consultations can repeat a paper; a subquery keeps the rows unique.
         return self.filter(pk__in=self.model.objects.filter(visible).values("pk"))
@@ -383,6 +386,25 @@ class Attachment(TimeStampedModel):
         return reverse("resolutions:attachment_download", kwargs={"reference": self.paper.reference, "pk": self.pk})
 
 
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decisions the user may read: those taken in public, or in an organization the user sits in.
+
+        A decision taken at a non-public agenda item stays with the members of that
+        organization and the office, even when the Vorlage itself is public.
+        """
+        actor = actor_for(user)
+        if actor.is_office:
+            return self.all()
+        in_public = Q(agenda_item__public=True) | (
+            Q(agenda_item__isnull=True)
+            & (Q(consultation__agenda_item__isnull=True) | Q(consultation__agenda_item__public=True))
+        )
+        if actor.organization_ids:
+            in_public |= Q(consultation__organization_id__in=actor.organization_ids)
+        return self.filter(in_public)
+
+
 class Decision(TimeStampedModel):
     """What an organization resolved on one step of the Beratungsfolge, and how it voted."""
 
@@ -423,9 +445,12 @@ class Decision(TimeStampedModel):
     votes_biased = models.PositiveSmallIntegerField(
         _("excluded (befangen)"), default=0, help_text=_("Members who did not take part for bias.")
     )
-    unanimous = models.BooleanField(_("unanimous"), default=False, help_text=_("Einstimmig: nobody voted against."))
+    unanimous = models.BooleanField(
+        _("unanimous"), default=False, help_text=_("Einstimmig: nobody voted against (abstentions are possible).")
+    )
 
     history = HistoricalRecords(excluded_fields=["modified"])
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")
@@ -437,7 +462,8 @@ class Decision(TimeStampedModel):
                 name="decision_votes_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(unanimous=False) | Q(votes_no=0, votes_abstain=0),
+                # "Einstimmig bei Enthaltungen" is a common record: only a no-vote breaks unanimity.
+                condition=Q(unanimous=False) | Q(votes_no=0),
                 name="decision_unanimous_means_no_dissent",
             ),
         ]

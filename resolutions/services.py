@@ -1,21 +1,38 @@
-"""Writes on Vorlagen: numbering and creation.
+"""Writes on Vorlagen: numbering, creation, editing, the path of a draft, attachments.
 
 Every function here is keyword-only, runs in one transaction and validates before it saves.
 Error messages are module constants so that tests can check for exactly them.
 """
 
 import datetime
+import uuid
+from collections.abc import Sequence
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.models import Body
+from council.models import Body, Organization
+from council.roles import actor_for
 
-from .models import Paper, PaperEvent, ReferenceCounter
+from .attachments import InspectedFile, inspect_upload
+from .models import Attachment, Consultation, Cosignature, Paper, PaperEvent, ReferenceCounter
+from .workflow import (
+    Transition,
+    ensure_editable,
+    ensure_transition,
+    may_draft_for,
+    unit_label,
+    user_label,
+    validate_beratungsfolge,
+)
 
 REFERENCE_FORMAT_ERROR = _("A KSD number has eight digits: the year and a four-digit serial number, e.g. 20135317.")
 REFERENCE_TAKEN_ERROR = _("KSD number %(reference)s is already taken in this body.")
@@ -24,7 +41,7 @@ REFERENCE_EXHAUSTED_ERROR = _("All 9999 KSD numbers of %(year)s are used up.")
 
 def _split_reference(reference: str) -> tuple[int, int]:
     if len(reference) != 8 or not reference.isdigit() or int(reference[4:]) == 0:
-        raise ValidationError({"reference": REFERENCE_FORMAT_ERROR}, code="reference_format")
+        raise ValidationError({"reference": ValidationError(REFERENCE_FORMAT_ERROR, code="reference_format")})
     return int(reference[:4]), int(reference[4:])
 
 
@@ -40,10 +57,12 @@ def paper_allocate_reference(*, body: Body, year: int) -> str:
     its paper is deleted, because the counter never goes down.
     """
     counter, _created = ReferenceCounter.objects.get_or_create(body=body, year=year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
-    counter.refresh_from_db(fields=["last_number"])
-    if counter.last_number > 9999:
+    taken = ReferenceCounter.objects.filter(pk=counter.pk, last_number__lt=9999).update(
+        last_number=F("last_number") + 1
+    )
+    if not taken:
         raise ValidationError(REFERENCE_EXHAUSTED_ERROR, code="reference_exhausted", params={"year": year})
+    counter.refresh_from_db(fields=["last_number"])
     return f"{year:04d}{counter.last_number:04d}"
 
 
@@ -51,12 +70,19 @@ def paper_allocate_reference(*, body: Body, year: int) -> str:
 def paper_reserve_reference(*, body: Body, reference: str) -> str:
     """Accept a KSD number given from outside (an import of history) and keep the counter past it."""
     year, number = _split_reference(reference)
+    counter, _created = ReferenceCounter.objects.get_or_create(body=body, year=year)
+    # Move the counter first: the UPDATE takes the row lock, so two imports of the same number
+    # queue here and the second sees the first one's paper instead of failing on the unique
+    # index. A refusal below rolls the counter back with the transaction.
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=Greatest(F("last_number"), number))
     if Paper.objects.filter(body=body, reference=reference).exists():
         raise ValidationError(
-            {"reference": REFERENCE_TAKEN_ERROR}, code="reference_taken", params={"reference": reference}
+            {
+                "reference": ValidationError(
+                    REFERENCE_TAKEN_ERROR, code="reference_taken", params={"reference": reference}
+                )
+            }
         )
-    counter, _created = ReferenceCounter.objects.get_or_create(body=body, year=year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=Greatest(F("last_number"), number))
     return reference
 
 
@@ -85,3 +111,339 @@ def paper_create(
         paper=paper, action=PaperEvent.Action.CREATED, from_state="", to_state=paper.state, actor=by
     )
     return paper
+
+
+# --- Drafting, co-signing and release --------------------------------------------------
+# The rules of who may do what live in resolutions.workflow; its messages are the ones for
+# wrong states and roles. The messages below are about the input of one service.
+
+NO_COSIGNERS_ERROR = _("Name at least one department head who co-signs this Vorlage, then submit it again.")
+COSIGNER_NOT_HEAD_ERROR = _(
+    "%(user)s is not an active department head (Bereichsleitung) and cannot co-sign; choose department heads as "
+    "co-signers."
+)
+COSIGNER_IS_SUBMITTER_ERROR = _(
+    "You cannot co-sign a Vorlage you submit yourself; choose another department head as co-signer."
+)
+STALE_EDIT_ERROR = _(
+    "Someone else saved a newer version of this Vorlage while you were editing it, so your changes were not saved. "
+    "Your input is kept: compare it with the current version and save again."
+)
+DATE_YEAR_ERROR = _(
+    "The date must stay in %(year)s, the year of KSD number %(reference)s; for another year draft a new Vorlage."
+)
+NOT_A_UNIT_ERROR = _(
+    "%(organization)s is not an administrative unit (Verwaltungsbereich) of this body; choose the Bereich that "
+    "drafts the Vorlage."
+)
+DRAFT_CREATE_ROLE_ERROR = _("Only a clerk of %(unit)s may draft a Vorlage for it.")
+NOT_EDITABLE_FIELD_ERROR = "These fields of a Vorlage are not edited through this service: %s"
+
+# What a clerk edits on a draft. The state, version, release time and KSD number move only
+# through the services; the originating unit and the body are fixed at creation.
+EDITABLE_FIELDS = frozenset(
+    {
+        "paper_type",
+        "subject_line",
+        "name",
+        "date",
+        "explanation",
+        "proposal_addressee",
+        "proposal",
+        "financial_impact",
+        "public",
+    }
+)
+
+
+def _check_editable_fields(fields) -> None:
+    # A programming error (the form offers a field it must not), not a user's mistake.
+    if unknown := set(fields) - EDITABLE_FIELDS:
+        raise TypeError(NOT_EDITABLE_FIELD_ERROR % ", ".join(sorted(unknown)))
+
+
+def _lock(paper_pk: int) -> Paper:
+    """Take the paper's row lock (PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock)."""
+    return Paper.objects.select_for_update().get(pk=paper_pk)
+
+
+def _save_paper(paper: Paper, *, by, update_fields: list[str] | None = None) -> None:
+    # simple_history writes a historical row on every save(); tell it who made the change.
+    if by is not None and by.is_authenticated:
+        paper._history_user = by
+    paper.full_clean()
+    paper.save(update_fields=update_fields)
+
+
+def _advance(*, paper: Paper, transition: Transition, by, comment: str, update_fields=()) -> Paper:
+    """Write the transition's state, a new version and the event, in the caller's transaction."""
+    from_state = paper.state
+    paper.state = transition.target
+    paper.version += 1
+    _save_paper(paper, by=by, update_fields=["state", "version", "modified", *update_fields])
+    event = PaperEvent(
+        paper=paper,
+        action=transition.action,
+        from_state=from_state,
+        to_state=paper.state,
+        actor=by,
+        comment=comment.strip(),
+    )
+    event.full_clean()
+    event.save()
+    return paper
+
+
+@transaction.atomic
+def paper_submit(
+    *, paper: Paper, by: AbstractBaseUser, cosigners: Sequence[AbstractBaseUser], comment: str = ""
+) -> Paper:
+    """Send a draft to the named department heads for co-signing (Mitzeichnung)."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "submit", by=by, comment=comment)
+    signers = list(dict.fromkeys(cosigners))  # each once, in the order given
+    if not signers:
+        raise ValidationError({"cosigners": ValidationError(NO_COSIGNERS_ERROR, code="no_cosigners")})
+    errors = []
+    for signer in signers:
+        if signer.pk == by.pk:
+            errors.append(ValidationError(COSIGNER_IS_SUBMITTER_ERROR, code="cosigner_is_submitter"))
+        elif not (signer.is_active and actor_for(signer).is_head):
+            errors.append(
+                ValidationError(COSIGNER_NOT_HEAD_ERROR, code="cosigner_not_head", params={"user": user_label(signer)})
+            )
+    if errors:
+        raise ValidationError({"cosigners": errors})
+    # A resubmission after a return asks afresh: the text may have changed since.
+    locked.cosignatures.all().delete()
+    for signer in signers:
+        cosignature = Cosignature(paper=locked, signer=signer)
+        cosignature.full_clean()
+        cosignature.save()
+    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+
+
+@transaction.atomic
+def paper_cosign(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> Paper:
+    """Record the co-signature of a department head named as co-signer."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "cosign", by=by, comment=comment)
+    cosignature = locked.cosignatures.select_for_update().get(signer=by)
+    cosignature.signed_at = timezone.now()
+    cosignature.full_clean()
+    cosignature.save(update_fields=["signed_at", "modified"])
+    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+
+
+@transaction.atomic
+def paper_return(*, paper: Paper, by: AbstractBaseUser, comment: str) -> Paper:
+    """Send a Vorlage in co-signing back to its clerk as a draft, saying why."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "return", by=by, comment=comment)
+    # Signatures given so far were for a text that is about to change.
+    locked.cosignatures.update(signed_at=None, modified=timezone.now())
+    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+
+
+@transaction.atomic
+def paper_release(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> Paper:
+    """Release a co-signed Vorlage so that the office can put it on an agenda."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "release", by=by, comment=comment)
+    locked.released_at = timezone.now()
+    return _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
+
+
+@transaction.atomic
+def paper_withdraw(*, paper: Paper, by: AbstractBaseUser, comment: str) -> Paper:
+    """Withdraw a Vorlage that is not decided yet, saying why."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "withdraw", by=by, comment=comment)
+    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+
+
+@transaction.atomic
+def paper_update(*, paper: Paper, by: AbstractBaseUser, expected_version: int, **fields) -> Paper:
+    """Save a clerk's changes to a draft, unless someone saved a newer version meanwhile.
+
+    `expected_version` is the version the clerk's form was based on. Under the row lock the
+    stored version is compared with it, so of two saves based on the same version exactly
+    one wins; the other gets STALE_EDIT_ERROR and changes nothing.
+    """
+    _check_editable_fields(fields)
+    locked = _lock(paper.pk)
+    ensure_editable(locked, by=by)
+    if locked.version != expected_version:
+        raise ValidationError(STALE_EDIT_ERROR, code="stale_edit")
+    for field, value in fields.items():
+        setattr(locked, field, value)
+    year = int(locked.reference[:4])
+    if locked.date and locked.date.year != year:
+        raise ValidationError(
+            {
+                "date": ValidationError(
+                    DATE_YEAR_ERROR, code="date_year", params={"year": year, "reference": locked.reference}
+                )
+            }
+        )
+    locked.version = expected_version + 1
+    _save_paper(locked, by=by)
+    return locked
+
+
+def _write_steps(paper: Paper, steps: Sequence[dict]) -> list[Consultation]:
+    """Replace the paper's Beratungsfolge by already validated steps, numbered from 1."""
+    consultations = [
+        Consultation(
+            paper=paper,
+            organization=step["organization"],
+            role=step["role"],
+            authoritative=bool(step.get("authoritative")),
+            order=number,
+        )
+        for number, step in enumerate(steps, start=1)
+    ]
+    # Field checks for every step before anything is deleted; the order and the single
+    # authoritative step are guaranteed by construction and by the constraints.
+    for consultation in consultations:
+        consultation.full_clean(validate_unique=False, validate_constraints=False)
+    paper.consultations.all().delete()
+    for consultation in consultations:
+        consultation.save()
+    return consultations
+
+
+@transaction.atomic
+def consultations_replace(
+    *, paper: Paper, by: AbstractBaseUser, steps: Sequence[dict], expected_version: int | None = None
+) -> list[Consultation]:
+    """Replace a draft's Beratungsfolge as a whole, or change nothing if any step is wrong.
+
+    Each step is a dict with `organization`, `role` and `authoritative`; the list order is
+    the order of deliberation.
+    """
+    locked = _lock(paper.pk)
+    ensure_editable(locked, by=by)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(STALE_EDIT_ERROR, code="stale_edit")
+    steps = list(steps)
+    validate_beratungsfolge(body=locked.body, steps=steps)
+    consultations = _write_steps(locked, steps)
+    locked.version += 1
+    _save_paper(locked, by=by, update_fields=["version", "modified"])
+    return consultations
+
+
+@transaction.atomic
+def paper_draft_create(
+    *,
+    by: AbstractBaseUser,
+    body: Body,
+    under_direction_of: Organization,
+    name: str,
+    date: datetime.date,
+    steps: Sequence[dict],
+    **fields,
+) -> Paper:
+    """Create a draft Vorlage of a clerk's unit with its Beratungsfolge, or nothing at all."""
+    _check_editable_fields(fields)
+    if (
+        under_direction_of.body_id != body.pk
+        or under_direction_of.organization_type != Organization.Type.ADMINISTRATIVE_UNIT
+    ):
+        raise ValidationError(
+            {
+                "under_direction_of": ValidationError(
+                    NOT_A_UNIT_ERROR, code="not_a_unit", params={"organization": under_direction_of.name}
+                )
+            }
+        )
+    if not may_draft_for(under_direction_of, by):
+        raise ValidationError(
+            DRAFT_CREATE_ROLE_ERROR, code="not_allowed", params={"unit": unit_label(under_direction_of)}
+        )
+    steps = list(steps)
+    # Before paper_create, so that a wrong Beratungsfolge is reported without taking a number.
+    validate_beratungsfolge(body=body, steps=steps)
+    paper = paper_create(body=body, by=by, name=name, date=date, under_direction_of=under_direction_of, **fields)
+    _write_steps(paper, steps)
+    return paper
+
+
+# --- Attachments ----------------------------------------------------------------------
+# Checks of the content live in resolutions.attachments. Storage is not transactional:
+# a stored file is deleted only once the transaction that dropped it has committed, so a
+# rollback never loses a file that a row still points to.
+
+
+def _set_file(attachment: Attachment, inspected: InspectedFile, uploaded_file: UploadedFile) -> None:
+    # The stored name carries a random part: files are never guessable or overwritten,
+    # and the displayed name stays the clean one in `file_name`.
+    attachment.file = File(uploaded_file, name=f"{uuid.uuid4().hex[:16]}-{inspected.file_name}")
+    attachment.file_name = inspected.file_name
+    attachment.mime_type = inspected.mime_type
+    attachment.size = inspected.size
+    attachment.sha512 = inspected.sha512
+    attachment.text = inspected.text
+
+
+def _save_with_file(attachment: Attachment) -> None:
+    """Save the row and write the file; if the row fails, do not leave the file behind."""
+    try:
+        attachment.save()
+    except BaseException:
+        if attachment.file.name and getattr(attachment.file, "_committed", False):
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+
+
+def _lock_attachment(attachment: Attachment, *, by) -> Attachment:
+    locked_paper = _lock(attachment.paper_id)
+    ensure_editable(locked_paper, by=by)
+    locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    locked.paper = locked_paper
+    return locked
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    paper: Paper,
+    by: AbstractBaseUser,
+    uploaded_file: UploadedFile,
+    name: str,
+    attachment_type: str = Attachment.Type.ANNEX,
+    public: bool = True,
+) -> Attachment:
+    """Attach a checked file to a draft, as the last in the list of annexes."""
+    locked = _lock(paper.pk)
+    ensure_editable(locked, by=by)
+    inspected = inspect_upload(uploaded_file)
+    last = locked.attachments.aggregate(last=Max("order"))["last"] or 0
+    attachment = Attachment(paper=locked, attachment_type=attachment_type, name=name, public=public, order=last + 1)
+    _set_file(attachment, inspected, uploaded_file)
+    attachment.full_clean()
+    _save_with_file(attachment)
+    return attachment
+
+
+@transaction.atomic
+def attachment_replace(*, attachment: Attachment, by: AbstractBaseUser, uploaded_file: UploadedFile) -> Attachment:
+    """Put a new file in place of an attachment's file; the old one goes once this commits."""
+    locked = _lock_attachment(attachment, by=by)
+    inspected = inspect_upload(uploaded_file)
+    old_name, storage = locked.file.name, locked.file.storage
+    _set_file(locked, inspected, uploaded_file)
+    locked.full_clean()
+    _save_with_file(locked)
+    transaction.on_commit(partial(storage.delete, old_name))
+    return locked
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, by: AbstractBaseUser) -> None:
+    """Remove an attachment from a draft; its file goes once this commits."""
+    locked = _lock_attachment(attachment, by=by)
+    name, storage = locked.file.name, locked.file.storage
+    locked.delete()
+    transaction.on_commit(partial(storage.delete, name))

@@ -1,0 +1,616 @@
+"""Demo data of the Vorlagen: the seed KSD 20135317 word for word, its path and decisions, and a few more.
+
+The seed (`seed/000_ae6a05676c02412e.txt`, a PDF's text) maps to the fields like this:
+line 1 is the subject line, line 2 the title, "KSD 20135317" the reference; everything up
+to "Es fallen keine Mitgliedsbeiträge für das Bündnis an." is the Sachverhalt, with the
+hyphenation at line ends undone and the four aims as a Markdown list; that last sentence
+is also the financial impact; "A N T R A G" is the heading the Vorlage layout prints above
+the proposal; then come the addressee line and the Beschlussvorschlag. The Stadtrat's
+decision of 18 March 2013 carries the proposal as its resolution text.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from council.demo import CouncilDemo, apply_changes, aware, ensure, ensure_agenda, ensure_attendance, ensure_meeting
+from council.models import Meeting
+
+from .models import (
+    Attachment,
+    Consultation,
+    Cosignature,
+    Decision,
+    FactionVote,
+    Paper,
+    PaperEvent,
+    attachment_upload_to,
+)
+from .pdf import pdf_text, simple_document_pdf
+from .services import paper_create
+
+# --- the seed, field by field ---------------------------------------------------------
+SEED_REFERENCE = "20135317"
+SEED_SUBJECT_LINE = 'Bund-Länder-Programm "Soziale Stadt"'
+SEED_TITLE = "Beitritt zum Bündnis für Soziale Stadtentwicklung in Rheinland-Pfalz"
+SEED_DATE = datetime.date(2013, 2, 20)
+SEED_AIMS = [
+    "Den strategischen Ansatz eines ressortübergreifenden Handelns zugunsten benachteiligter Stadtteile zu stärken",
+    "In diesem Sinne bewährte Kooperationsformen aufzugreifen und fortzuentwickeln",
+    "den Erfahrungsaustausch der Akteure zu unterstützen und",
+    "die Landesregierung zu gewinnen, als Partnerin der zivilgesellschaftlichen Akteure mit ihren Möglichkeiten den "
+    "Ansatz einer integrierten Stadtentwicklung auf allen politischen Ebenen zu fördern.",
+]
+SEED_FEE_SENTENCE = "Es fallen keine Mitgliedsbeiträge für das Bündnis an."
+SEED_EXPLANATION = "\n\n".join(
+    [
+        # "5.November" without a space, as the seed writes it.
+        "Am 5.November 2012 hat sich in Trier unter Teilnahme des Innenministers an der Veranstaltung das Bündnis "
+        "für eine Soziale Stadtentwicklung in Rheinland-Pfalz gegründet.",
+        "Bündnisinitiatoren sind neben dem Städtetag Rheinland-Pfalz und dem Landesnetzwerk für Soziale "
+        "Stadtentwicklung und Gemeinwesenarbeit auch die LIGA der Freien Wohlfahrtspflege in Rheinland-Pfalz, der "
+        "Gemeinde- und Städtebund Rheinland-Pfalz, der Verband der Südwestdeutschen Wohnungswirtschaft sowie der "
+        "Verband der Wohnungs- und Immobilienwirtschaft Rheinland-Westfalen.",
+        "Die Zielsetzungen des Bündnisses sind:",
+        "\n".join(f"- {aim}" for aim in SEED_AIMS),
+        "Die Bündnisinitiatoren laden auch die Kommunen ein, sich in diesem Sinne dem Bündnis anzuschließen. "
+        "Diesbezüglich wird auch der Städtetag die Oberbürgermeister und Bürgermeister der rheinland-pfälzischen "
+        "Städte anschreiben, um die Städte für das Bündnis zu gewinnen.",
+        "Die Bereichsleiterin 5-11 arbeitet in der Steuerungsgruppe des Bündnisses gemeinsam mit Vertretern der "
+        "Bündnisinitiatoren und einem Vertreter der Entwicklungsagentur Rheinland-Pfalz mit, um hier kommunale "
+        "Sichtweisen einzubringen.",
+        # One paragraph of two lines in the seed; Markdown joins them with a space.
+        "Die Gründungserklärung und die Beitrittserklärung sind dieser Vorlage als Anlage beigefügt.\n"
+        + SEED_FEE_SENTENCE,
+    ]
+)
+SEED_ADDRESSEE = "Der Stadtrat möge wie folgt beschließen:"
+SEED_PROPOSAL = (
+    "Die Stadt Ludwigshafen unterstützt das Bündnis für Soziale Stadtentwicklung und Gemeinwesenarbeit "
+    "Rheinland-Pfalz und erklärt ihren Beitritt zum Bündnis."
+)
+
+ALLIANCE_NAME = "Bündnis für Soziale Stadtentwicklung und Gemeinwesenarbeit Rheinland-Pfalz"
+FOUNDED_ON = datetime.date(2012, 11, 5)
+INITIATORS = [
+    "Städtetag Rheinland-Pfalz",
+    "Landesnetzwerk für Soziale Stadtentwicklung und Gemeinwesenarbeit",
+    "LIGA der Freien Wohlfahrtspflege in Rheinland-Pfalz",
+    "Gemeinde- und Städtebund Rheinland-Pfalz",
+    "Verband der Südwestdeutschen Wohnungswirtschaft",
+    "Verband der Wohnungs- und Immobilienwirtschaft Rheinland-Westfalen",
+]
+
+FOUNDING_DECLARATION = [
+    "Am 5. November 2012 gründen in Trier der Städtetag Rheinland-Pfalz, das Landesnetzwerk für Soziale "
+    "Stadtentwicklung und Gemeinwesenarbeit, die LIGA der Freien Wohlfahrtspflege in Rheinland-Pfalz, der Gemeinde- "
+    "und Städtebund Rheinland-Pfalz, der Verband der Südwestdeutschen Wohnungswirtschaft und der Verband der "
+    f"Wohnungs- und Immobilienwirtschaft Rheinland-Westfalen das {ALLIANCE_NAME}.",
+    "Benachteiligte Stadtteile brauchen ein Handeln, das über die Grenzen der Ressorts hinausgeht. Die "
+    "Initiatoren bündeln dafür ihre Erfahrung und ihre Kräfte. Das Bündnis setzt sich zum Ziel:",
+    *(f"– {aim}" for aim in SEED_AIMS),
+    "Die Initiatoren laden die Kommunen in Rheinland-Pfalz ein, sich dem Bündnis anzuschließen. "
+    "Mitgliedsbeiträge werden nicht erhoben.",
+    "Eine Steuerungsgruppe aus Vertreterinnen und Vertretern der Initiatoren, der beigetretenen Kommunen und der "
+    "Entwicklungsagentur Rheinland-Pfalz begleitet die Arbeit des Bündnisses.",
+    "Trier, den 5. November 2012",
+]
+ACCESSION_DECLARATION = [
+    f"Die Stadt Ludwigshafen am Rhein erklärt ihren Beitritt zum {ALLIANCE_NAME}.",
+    "Sie unterstützt die Ziele der Gründungserklärung vom 5. November 2012 und arbeitet in der Steuerungsgruppe "
+    "des Bündnisses mit, um kommunale Sichtweisen einzubringen.",
+    f"Der Beitritt steht unter dem Vorbehalt des Beschlusses des Stadtrates über die Vorlage KSD {SEED_REFERENCE}.",
+    "Ludwigshafen am Rhein, den ____________",
+    "Die Oberbürgermeisterin",
+]
+
+# --- the other Vorlagen: one in consultation, one non-public, one draft ---------------
+CURRENT_TITLE = "Fortschreibung des integrierten Entwicklungskonzepts für das Fördergebiet Hemshof"
+CURRENT_FIELDS = {
+    "paper_type": Paper.Type.RESOLUTION,
+    "subject_line": 'Städtebauförderprogramm "Sozialer Zusammenhalt"',
+    "explanation": "\n\n".join(
+        [
+            "Das integrierte Entwicklungskonzept (IEK) für das Fördergebiet Hemshof ist die Grundlage der Förderung "
+            "im Städtebauförderprogramm „Sozialer Zusammenhalt“, dem Nachfolger des Programms „Soziale Stadt“. Es "
+            "wird alle fünf Jahre fortgeschrieben.",
+            "Der Bereich Stadtentwicklung hat die Fortschreibung gemeinsam mit dem Quartiersmanagement, den Trägern "
+            "vor Ort und den Bewohnerinnen und Bewohnern in drei Stadtteilwerkstätten erarbeitet. Sie setzt diese "
+            "Schwerpunkte:",
+            "- Aufwertung des öffentlichen Raums, vor allem die Anlage eines Quartiersplatzes\n"
+            "- Stärkung der Bildungs- und Begegnungsangebote\n"
+            "- Verbesserung des Wohnumfelds gemeinsam mit der Wohnungswirtschaft",
+            "Die Erfahrungen aus dem Bündnis für Soziale Stadtentwicklung und Gemeinwesenarbeit Rheinland-Pfalz "
+            "sind in die Fortschreibung eingeflossen.",
+        ]
+    ),
+    "proposal": "Der Stadtrat beschließt die Fortschreibung des integrierten Entwicklungskonzepts für das "
+    "Fördergebiet Hemshof als Grundlage der weiteren Förderung.",
+    "financial_impact": "Die Fortschreibung selbst verursacht keine zusätzlichen Kosten. Die Maßnahmen werden "
+    "jeweils gesondert zur Entscheidung vorgelegt.",
+}
+PROPERTY_TITLE = "Ankauf einer Teilfläche des Flurstücks 2417/3 für den Quartiersplatz Hemshof"
+PROPERTY_FIELDS = {
+    "paper_type": Paper.Type.RESOLUTION,
+    "subject_line": "Grundstücksangelegenheit",
+    "public": False,
+    "explanation": "\n\n".join(
+        [
+            "Für den im integrierten Entwicklungskonzept vorgesehenen Quartiersplatz im Hemshof soll die Stadt eine "
+            "Teilfläche von rund 640 m² des Flurstücks 2417/3 der Gemarkung Ludwigshafen erwerben.",
+            "Die Eigentümerin ist zum Verkauf bereit. Der Kaufpreis von 185 Euro je Quadratmeter entspricht dem "
+            "Bodenrichtwert.",
+        ]
+    ),
+    "proposal": "Der Stadtrat beschließt den Ankauf der Teilfläche von rund 640 m² des Flurstücks 2417/3 zum "
+    "Preis von 185 Euro je Quadratmeter und beauftragt die Verwaltung, den Kaufvertrag abzuschließen.",
+    "financial_impact": "Kaufpreis rund 118.400 Euro zuzüglich Nebenkosten; die Mittel stehen im Teilhaushalt des "
+    "Bereichs 5-11 bereit. Der Erwerb ist aus dem Programm „Sozialer Zusammenhalt“ förderfähig.",
+}
+DRAFT_TITLE = "Bericht aus der Steuerungsgruppe des Bündnisses für Soziale Stadtentwicklung"
+DRAFT_FIELDS = {
+    "paper_type": Paper.Type.INFORMATION,
+    "subject_line": ALLIANCE_NAME,
+    "explanation": "\n\n".join(
+        [
+            "Die Bereichsleiterin 5-11 vertritt die Stadt Ludwigshafen am Rhein seit dem Beitritt im März 2013 in "
+            "der Steuerungsgruppe des Bündnisses. Dieser Bericht fasst die Arbeit der Steuerungsgruppe im "
+            "laufenden Jahr zusammen.",
+            "*Entwurf – wird ergänzt.*",
+        ]
+    ),
+    "proposal_addressee": "",
+    "proposal": "Der Ausschuss für Soziales und Integration nimmt den Bericht zur Kenntnis.",
+}
+
+OPENING = "Eröffnung der Sitzung, Feststellung der ordnungsgemäßen Einladung und der Tagesordnung"
+QUESTIONS = "Einwohnerfragestunde"
+NOTICES = "Mitteilungen und Anfragen"
+
+
+@dataclass
+class ResolutionsDemo:
+    """What the Vorlagen part of the demo consists of, for the alliances' demo module."""
+
+    seed: Paper
+    founding_declaration: Attachment
+    accession_declaration: Attachment
+    committee_decision: Decision
+    council_decision: Decision
+    papers: list[Paper] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+def agenda_title(paper: Paper) -> str:
+    """How a Vorlage is listed on an agenda: its subject line, then its title."""
+    return f"{paper.subject_line} – {paper.name}" if paper.subject_line else paper.name
+
+
+def _paper(council: CouncilDemo, *, name: str, date: datetime.date, reference: str | None = None, **fields) -> Paper:
+    """A Vorlage of Bereich 5-11, created by the clerk through the numbering service.
+
+    With a `reference` (the seed's history) the paper is keyed by it and its date is fixed;
+    without, it gets the next number of its year and is keyed by its title, and its date is
+    the one of the first run.
+    """
+    lookup = {"reference": reference} if reference else {"name": name}
+    paper = Paper.objects.filter(body=council.body, **lookup).first()
+    if paper is None:
+        paper = paper_create(
+            body=council.body,
+            by=council.users["clerk"],
+            name=name,
+            date=date,
+            under_direction_of=council.unit,
+            reference=reference,
+            **fields,
+        )
+    else:
+        values = {"name": name, "under_direction_of": council.unit, **fields}
+        if reference:
+            values["date"] = date
+        if apply_changes(paper, values):
+            paper.version += 1
+            paper.full_clean()
+            paper.save()
+    if not paper.originator_persons.filter(pk=council.head.pk).exists():
+        paper.originator_persons.add(council.head)
+    return paper
+
+
+def _set_state(paper: Paper, state: str, released_at: datetime.datetime | None) -> None:
+    # The state field is not editable through forms or services outside the workflow; the
+    # loader writes the end of a path it did not walk, so it updates the row directly.
+    if (paper.state, paper.released_at) != (state, released_at):
+        Paper.objects.filter(pk=paper.pk).update(state=state, released_at=released_at)
+        paper.state, paper.released_at = state, released_at
+
+
+def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at: datetime.datetime, comment=""):
+    """One event of the paper's timeline, keyed by action and comment, dated `at`."""
+    event = ensure(
+        PaperEvent,
+        paper=paper,
+        action=action,
+        comment=comment,
+        defaults={"from_state": from_state, "to_state": to_state, "actor": by},
+    )
+    # `created` is auto_now_add, so the date of history is written after the insert.
+    if event.created != at:
+        PaperEvent.objects.filter(pk=event.pk).update(created=at)
+
+
+def _released_path(paper: Paper, council: CouncilDemo, *, day: datetime.date) -> datetime.datetime:
+    """Record the way from draft to release, starting on `day`; return the release time."""
+    clerk, head = council.users["clerk"], council.users["head"]
+    S, A = Paper.State, PaperEvent.Action
+    released_at = aware(day + datetime.timedelta(days=2), 10)
+    _event(paper, A.CREATED, "", S.DRAFT, by=clerk, at=aware(day, 9))
+    _event(paper, A.SUBMITTED, S.DRAFT, S.COSIGNING, by=clerk, at=aware(day, 11))
+    signed_at = aware(day + datetime.timedelta(days=1), 10)
+    ensure(Cosignature, paper=paper, signer=head, defaults={"signed_at": signed_at})
+    _event(paper, A.COSIGNED, S.COSIGNING, S.COSIGNING, by=head, at=signed_at)
+    _event(paper, A.RELEASED, S.COSIGNING, S.RELEASED, by=head, at=released_at)
+    return released_at
+
+
+def _consultations(paper: Paper, steps: list[tuple]) -> list[Consultation]:
+    """The Beratungsfolge as (organization, role, authoritative, agenda item) in order."""
+    return [
+        ensure(
+            Consultation,
+            paper=paper,
+            order=order,
+            defaults={
+                "organization": organization,
+                "role": role,
+                "authoritative": authoritative,
+                "agenda_item": agenda_item,
+            },
+        )
+        for order, (organization, role, authoritative, agenda_item) in enumerate(steps, start=1)
+    ]
+
+
+def _decision(consultation: Consultation, factions: dict, votes: dict[str, tuple[int, int, int]], **fields):
+    """A decision whose totals are the sum of the Fraktionen's votes (yes, no, abstain)."""
+    yes, no, abstain = (sum(vote[i] for vote in votes.values()) for i in range(3))
+    decision = ensure(
+        Decision,
+        consultation=consultation,
+        defaults={
+            "agenda_item": consultation.agenda_item,
+            "votes_yes": yes,
+            "votes_no": no,
+            "votes_abstain": abstain,
+            "unanimous": no == 0 and abstain == 0,
+            **fields,
+        },
+    )
+    for key, (faction_yes, faction_no, faction_abstain) in votes.items():
+        ensure(
+            FactionVote,
+            decision=decision,
+            faction=factions[key],
+            defaults={"votes_yes": faction_yes, "votes_no": faction_no, "votes_abstain": faction_abstain},
+        )
+    return decision
+
+
+def _attachment(paper: Paper, attachment_type: str, *, name: str, file_name: str, order: int, data: bytes):
+    """A public PDF attachment; its file is written only if missing or different."""
+    sha512 = hashlib.sha512(data).hexdigest()
+    attachment = Attachment.objects.filter(paper=paper, attachment_type=attachment_type).first()
+    file_ok = (
+        attachment is not None
+        and attachment.sha512 == sha512
+        and bool(attachment.file)
+        and attachment.file.storage.exists(attachment.file.name)
+    )
+    if attachment is None:
+        attachment = Attachment(paper=paper, attachment_type=attachment_type)
+    changed = apply_changes(
+        attachment,
+        {
+            "name": name,
+            "public": True,
+            "file_name": file_name,
+            "mime_type": "application/pdf",
+            "size": len(data),
+            "sha512": sha512,
+            "order": order,
+        },
+    )
+    if not file_ok:
+        attachment.text = pdf_text(data)
+        storage = attachment.file.storage
+        stale = attachment.file.name if attachment.file else ""
+        target = attachment_upload_to(attachment, file_name)
+        # A file left from an earlier database with the same content is reused, not duplicated.
+        if storage.exists(target) and hashlib.sha512(storage.open(target).read()).hexdigest() == sha512:
+            attachment.file.name = target
+        else:
+            attachment.file.save(file_name, ContentFile(data), save=False)
+        if stale and stale != attachment.file.name:
+            # Files are not transactional: drop the old one only once the new row is committed.
+            transaction.on_commit(lambda: storage.delete(stale))
+        changed.append("file")
+    if changed or attachment.pk is None:
+        attachment.full_clean()
+        attachment.save()
+    return attachment
+
+
+def _next_weekday(day: datetime.date) -> datetime.date:
+    """Councils meet on working days: move a Saturday or Sunday to the Monday after."""
+    return day + datetime.timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
+def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
+    seed = _paper(
+        council,
+        reference=SEED_REFERENCE,
+        name=SEED_TITLE,
+        date=SEED_DATE,
+        paper_type=Paper.Type.RESOLUTION,
+        subject_line=SEED_SUBJECT_LINE,
+        explanation=SEED_EXPLANATION,
+        proposal_addressee=SEED_ADDRESSEE,
+        proposal=SEED_PROPOSAL,
+        financial_impact=SEED_FEE_SENTENCE,
+        public=True,
+    )
+    founding = _attachment(
+        seed,
+        Attachment.Type.FOUNDING_DECLARATION,
+        name="Gründungserklärung des Bündnisses",
+        file_name="gruendungserklaerung.pdf",
+        order=1,
+        data=simple_document_pdf(
+            "Gründungserklärung", FOUNDING_DECLARATION, subtitle=ALLIANCE_NAME, created=FOUNDED_ON
+        ),
+    )
+    accession = _attachment(
+        seed,
+        Attachment.Type.ACCESSION_DECLARATION,
+        name="Beitrittserklärung der Stadt Ludwigshafen am Rhein",
+        file_name="beitrittserklaerung.pdf",
+        order=2,
+        data=simple_document_pdf(
+            "Beitrittserklärung", ACCESSION_DECLARATION, subtitle=ALLIANCE_NAME, created=SEED_DATE
+        ),
+    )
+
+    body, factions = council.body, council.factions
+    committee_meeting = ensure_meeting(
+        body,
+        "23. Sitzung des Ausschusses für Soziales und Integration",
+        organizations=[council.social_committee],
+        start=aware(datetime.date(2013, 3, 4), 16),
+        end=aware(datetime.date(2013, 3, 4), 17, 45),
+        location=council.committee_room,
+        state=Meeting.State.HELD,
+        invited_at=aware(datetime.date(2013, 2, 22), 12),
+    )
+    committee_agenda = ensure_agenda(
+        committee_meeting, [("1", OPENING, True), ("2", agenda_title(seed), True), ("3", NOTICES, True)]
+    )
+    committee_members = [
+        m.person for m in council.social_committee.memberships.filter(voting_right=True).select_related("person")
+    ]
+    ensure_attendance(committee_meeting, [*committee_members, council.head])
+
+    council_meeting = ensure_meeting(
+        body,
+        "41. Sitzung des Stadtrates",
+        organizations=[council.stadtrat],
+        start=aware(datetime.date(2013, 3, 18), 14),
+        end=aware(datetime.date(2013, 3, 18), 18, 30),
+        location=council.council_hall,
+        state=Meeting.State.HELD,
+        invited_at=aware(datetime.date(2013, 3, 7), 10),
+    )
+    council_agenda = ensure_agenda(
+        council_meeting,
+        [("1", OPENING, True), ("2", QUESTIONS, True), ("3", agenda_title(seed), True), ("4", NOTICES, True)],
+    )
+    councillors = [person for people in council.councillors.values() for person in people]
+    excused = [council.councillors["GRUENE"][1]]
+    ensure_attendance(council_meeting, [council.mayor, *councillors, council.head], excused=excused)
+
+    soza_step, council_step = _consultations(
+        seed,
+        [
+            (council.social_committee, Consultation.Role.PRELIMINARY, False, committee_agenda["2"]),
+            (council.stadtrat, Consultation.Role.DECISION, True, council_agenda["3"]),
+        ],
+    )
+    committee_decision = _decision(
+        soza_step,
+        factions,
+        {"SPD": (6, 0, 0), "CDU": (6, 0, 0), "GRUENE": (2, 0, 0)},
+        result=Decision.Result.ADOPTED,
+        date=datetime.date(2013, 3, 4),
+        resolution_text="Der Ausschuss für Soziales und Integration empfiehlt dem Stadtrat, wie folgt zu "
+        f"beschließen:\n\n{SEED_PROPOSAL}",
+    )
+    # The Stadtrat of Ludwigshafen has 60 seats; the demo records only a handful of its
+    # members as persons, but votes are counts of the whole council.
+    council_decision = _decision(
+        council_step,
+        factions,
+        {"SPD": (23, 0, 0), "CDU": (21, 0, 2), "GRUENE": (8, 0, 0)},
+        result=Decision.Result.ADOPTED,
+        date=datetime.date(2013, 3, 18),
+        resolution_text=SEED_PROPOSAL,
+    )
+
+    S, A = Paper.State, PaperEvent.Action
+    office = council.users["office"]
+    released_at = _released_path(seed, council, day=SEED_DATE)
+    _event(
+        seed,
+        A.SCHEDULED,
+        S.RELEASED,
+        S.IN_CONSULTATION,
+        by=office,
+        at=aware(datetime.date(2013, 2, 22), 11),
+        comment=f"{committee_meeting.name}, TOP 2",
+    )
+    _event(
+        seed,
+        A.ADVANCED,
+        S.IN_CONSULTATION,
+        S.IN_CONSULTATION,
+        by=office,
+        at=aware(datetime.date(2013, 3, 4), 17, 45),
+        comment="Empfehlung des Ausschusses für Soziales und Integration: beschlossen",
+    )
+    _event(
+        seed,
+        A.SCHEDULED,
+        S.IN_CONSULTATION,
+        S.IN_CONSULTATION,
+        by=office,
+        at=aware(datetime.date(2013, 3, 5), 9),
+        comment=f"{council_meeting.name}, TOP 3",
+    )
+    _event(
+        seed,
+        A.DECIDED,
+        S.IN_CONSULTATION,
+        S.DECIDED,
+        by=office,
+        at=aware(datetime.date(2013, 3, 18), 18, 30),
+        comment="Stadtrat: beschlossen",
+    )
+    _set_state(seed, S.DECIDED, released_at)
+    return ResolutionsDemo(
+        seed=seed,
+        founding_declaration=founding,
+        accession_declaration=accession,
+        committee_decision=committee_decision,
+        council_decision=council_decision,
+        papers=[seed],
+        meetings=[committee_meeting, council_meeting],
+    )
+
+
+def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
+    """The Vorlagen and meetings of these weeks, dated from today."""
+    today = timezone.localdate()
+    body = council.body
+
+    def upcoming(name, organization, days, hour, location, state):
+        start_day = _next_weekday(today + datetime.timedelta(days=days))
+        invited = state == Meeting.State.INVITED
+        return ensure_meeting(
+            body,
+            name,
+            organizations=[organization],
+            start=aware(start_day, hour),
+            end=aware(start_day, hour + 3),
+            location=location,
+            state=state,
+            invited_at=aware(today - datetime.timedelta(days=1), 10) if invited else None,
+            move_if_past=True,
+        )
+
+    committee_meeting = upcoming(
+        "12. Sitzung des Ausschusses für Soziales und Integration",
+        council.social_committee,
+        10,
+        16,
+        council.committee_room,
+        Meeting.State.INVITED,
+    )
+    finance_meeting = upcoming(
+        "9. Sitzung des Haupt- und Finanzausschusses",
+        council.finance_committee,
+        17,
+        15,
+        council.committee_room,
+        Meeting.State.SCHEDULED,
+    )
+    council_meeting = upcoming(
+        "14. Sitzung des Stadtrates", council.stadtrat, 24, 14, council.council_hall, Meeting.State.SCHEDULED
+    )
+
+    first_day = today - datetime.timedelta(days=21)
+    current = _paper(council, name=CURRENT_TITLE, date=first_day, **CURRENT_FIELDS)
+    land = _paper(council, name=PROPERTY_TITLE, date=first_day, **PROPERTY_FIELDS)
+    draft = _paper(council, name=DRAFT_TITLE, date=today, **DRAFT_FIELDS)
+
+    committee_agenda = ensure_agenda(
+        committee_meeting, [("1", OPENING, True), ("2", agenda_title(current), True), ("3", NOTICES, True)]
+    )
+    finance_agenda = ensure_agenda(
+        finance_meeting,
+        [
+            ("1", OPENING, True),
+            ("2", agenda_title(current), True),
+            ("3", NOTICES, True),
+            ("4", agenda_title(land), False),
+        ],
+    )
+    council_agenda = ensure_agenda(
+        council_meeting,
+        [
+            ("1", OPENING, True),
+            ("2", QUESTIONS, True),
+            ("3", agenda_title(current), True),
+            ("4", NOTICES, True),
+            # The non-public part: land deals are discussed behind closed doors.
+            ("5", agenda_title(land), False),
+        ],
+    )
+    C = Consultation.Role
+    _consultations(
+        current,
+        [
+            (council.social_committee, C.PRELIMINARY, False, committee_agenda["2"]),
+            (council.finance_committee, C.PRELIMINARY, False, finance_agenda["2"]),
+            (council.stadtrat, C.DECISION, True, council_agenda["3"]),
+        ],
+    )
+    _consultations(
+        land,
+        [
+            (council.finance_committee, C.PRELIMINARY, False, finance_agenda["4"]),
+            (council.stadtrat, C.DECISION, True, council_agenda["5"]),
+        ],
+    )
+    _consultations(draft, [(council.social_committee, C.NOTICE, True, None)])
+
+    S, A = Paper.State, PaperEvent.Action
+    office = council.users["office"]
+    for paper, meetings in (
+        (current, [(committee_meeting, "2"), (finance_meeting, "2"), (council_meeting, "3")]),
+        (land, [(finance_meeting, "4"), (council_meeting, "5")]),
+    ):
+        released_at = _released_path(paper, council, day=paper.date)
+        for number, (meeting, item) in enumerate(meetings):
+            _event(
+                paper,
+                A.SCHEDULED,
+                S.RELEASED if number == 0 else S.IN_CONSULTATION,
+                S.IN_CONSULTATION,
+                by=office,
+                at=aware(paper.date + datetime.timedelta(days=3), 9 + number),
+                comment=f"{meeting.name}, TOP {item}",
+            )
+        _set_state(paper, S.IN_CONSULTATION, released_at)
+
+    demo.papers += [current, land, draft]
+    demo.meetings += [committee_meeting, finance_meeting, council_meeting]
+
+
+def load_resolutions_demo(council: CouncilDemo) -> ResolutionsDemo:
+    """Write the Vorlagen, their Beratungsfolge, meetings and decisions, and return them."""
+    demo = _load_seed(council)
+    _load_current(council, demo)
+    return demo

@@ -1,0 +1,123 @@
+"""Pages of Vorlagen: the list, one Vorlage as the document reads, and its attachments.
+
+Every read starts from the `visible_to` query sets, so a page, a link and a file URL all
+answer the same question of who may see what; what a user may not see is a 404, never a
+403 that would tell them it exists.
+"""
+
+import logging
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+
+logger = logging.getLogger(__name__)
+
+PAPERS_PER_PAGE = 25
+
+
+def paper_list(request):
+    """List the Vorlagen the user may read, newest first, a page at a time.
+
+    **Model:** :model:`resolutions.Paper`
+
+    **Template:** :template:`resolutions/paper_list.html`
+
+    **Context:**
+
+    ``page_obj``
+        The current :class:`~django.core.paginator.Page` of Vorlagen.
+    ``papers``
+        The Vorlagen on that page.
+    """
+    papers = (
+        Paper.objects.visible_to(request.user)
+        .select_related("under_direction_of")
+        .order_by("-date", "-reference", "-pk")
+    )
+    page_obj = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "resolutions/paper_list.html", {"page_obj": page_obj, "papers": page_obj.object_list})
+
+
+def paper_detail(request, reference):
+    """Show one Vorlage laid out like the printed document, with its Beratungsfolge.
+
+    **Models:** :model:`resolutions.Paper`, :model:`resolutions.Consultation`,
+    :model:`resolutions.Decision`, :model:`resolutions.Attachment`,
+    :model:`alliances.AllianceMembership`
+
+    **Template:** :template:`resolutions/paper_detail.html`
+
+    **Context:**
+
+    ``paper``
+        The :model:`resolutions.Paper`, if the user may read it (404 otherwise).
+    ``consultations``
+        The steps of the Beratungsfolge in order, each with the decisions the user may read.
+    ``attachments``
+        The attachments the user may download.
+    ``alliance_memberships``
+        The alliance memberships this Vorlage decides.
+    """
+    # Looked up by name so that resolutions does not import alliances, which depends on it.
+    alliance_membership_model = apps.get_model("alliances", "AllianceMembership")
+    decisions = (
+        Decision.objects.visible_to(request.user)
+        .order_by("date", "pk")
+        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
+    )
+    consultations = Consultation.objects.select_related("organization", "agenda_item__meeting").prefetch_related(
+        Prefetch("decisions", queryset=decisions)
+    )
+    papers = (
+        Paper.objects.visible_to(request.user)
+        .select_related("under_direction_of")
+        .prefetch_related(
+            "originator_persons",
+            "originator_organizations",
+            Prefetch("consultations", queryset=consultations),
+            Prefetch(
+                "alliance_memberships",
+                queryset=alliance_membership_model.objects.select_related(
+                    "alliance", "member_body", "member_organization"
+                ),
+            ),
+        )
+    )
+    paper = get_object_or_404(papers, reference=reference)
+    attachments = Attachment.objects.visible_to(request.user).filter(paper=paper)
+    context = {
+        "paper": paper,
+        "consultations": paper.consultations.all(),
+        "attachments": attachments,
+        "alliance_memberships": paper.alliance_memberships.all(),
+    }
+    return render(request, "resolutions/paper_detail.html", context)
+
+
+def attachment_download(request, reference, pk):
+    """Send an attachment's file, if the user may download it and it belongs to that Vorlage.
+
+    **Model:** :model:`resolutions.Attachment`
+
+    **Response:** the file as a download under its sanitised file name, or 404.
+    """
+    attachment = get_object_or_404(
+        Attachment.objects.visible_to(request.user).select_related("paper"), pk=pk, paper__reference=reference
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error("The file of attachment %s (%s) is missing from storage.", attachment.pk, attachment.file.name)
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.file_name, content_type=attachment.mime_type
+    )
+    # A Vorlage or attachment can be made non-public later; shared caches must never keep a copy.
+    patch_cache_control(response, private=True)
+    return response

@@ -1,0 +1,49 @@
+"""Every named URL reverses to its path and resolves back to its view."""
+
+import pytest
+from django.urls import Resolver404, resolve, reverse
+
+from council import views as council_views
+from resolutions import views as resolution_views
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "path", "view"),
+    [
+        ("council:home", {}, "/", council_views.home),
+        ("resolutions:paper_list", {}, "/vorlagen/", resolution_views.paper_list),
+        ("resolutions:paper_detail", {"reference": "20135317"}, "/vorlagen/20135317/", resolution_views.paper_detail),
+        (
+            "resolutions:attachment_download",
+            {"reference": "20135317", "pk": 7},
+            "/vorlagen/20135317/anlagen/7/",
+            resolution_views.attachment_download,
+        ),
+    ],
+)
+def test_app_url_round_trip(name, kwargs, path, view):
+    assert reverse(name, kwargs=kwargs) == path
+    match = resolve(path)
+    assert match.view_name == name
+    assert match.func == view
+    assert match.kwargs == kwargs
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("login", "/accounts/login/"),
+        ("logout", "/accounts/logout/"),
+        ("set_language", "/i18n/setlang/"),
+        ("admin:index", "/admin/"),
+    ],
+)
+def test_framework_url_round_trip(name, path):
+    assert reverse(name) == path
+    assert resolve(path).view_name == name
+
+
+@pytest.mark.parametrize("path", ["/vorlagen/2013531/", "/vorlagen/abcdefgh/", "/vorlagen/201353170/"])
+def test_paper_path_accepts_only_eight_digit_ksd_numbers(path):
+    with pytest.raises(Resolver404):
+        resolve(path)
