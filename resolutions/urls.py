@@ -1,8 +1,8 @@
-"""Pages of Vorlagen: the list, one Vorlage, and its attachments."""
+"""Pages of Vorlagen: reading, drafting, the path through co-signing and release, history."""
 
 from django.urls import path, register_converter
 
-from resolutions import views
+from resolutions.views import drafting, reading, workflow
 
 
 class ReferenceConverter:
@@ -22,7 +22,18 @@ register_converter(ReferenceConverter, "ksd")
 app_name = "resolutions"
 
 urlpatterns = [
-    path("vorlagen/", views.paper_list, name="paper_list"),
-    path("vorlagen/<ksd:reference>/", views.paper_detail, name="paper_detail"),
-    path("vorlagen/<ksd:reference>/anlagen/<int:pk>/", views.attachment_download, name="attachment_download"),
+    # reading
+    path("vorlagen/", reading.paper_list, name="paper_list"),
+    path("vorlagen/<ksd:reference>/", reading.paper_detail, name="paper_detail"),
+    path("vorlagen/<ksd:reference>/anlagen/<int:pk>/", reading.attachment_download, name="attachment_download"),
+    # drafting
+    path("vorlagen/neu/", drafting.paper_create, name="paper_create"),
+    path("vorlagen/<ksd:reference>/bearbeiten/", drafting.paper_update, name="paper_update"),
+    path("vorlagen/<ksd:reference>/anlagen/", drafting.attachment_list, name="attachment_list"),
+    path("vorlagen/<ksd:reference>/anlagen/<int:pk>/ersetzen/", drafting.attachment_replace, name="attachment_replace"),
+    path("vorlagen/<ksd:reference>/anlagen/<int:pk>/entfernen/", drafting.attachment_remove, name="attachment_remove"),
+    # the path of a Vorlage and its history
+    path("vorlagen/entwuerfe/", workflow.my_drafts, name="paper_my_drafts"),
+    path("vorlagen/<ksd:reference>/schritte/<slug:transition>/", workflow.paper_transition, name="paper_transition"),
+    path("vorlagen/<ksd:reference>/versionen/", workflow.paper_history, name="paper_history"),
 ]

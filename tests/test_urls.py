@@ -4,7 +4,7 @@ import pytest
 from django.urls import Resolver404, resolve, reverse
 
 from council import views as council_views
-from resolutions import views as resolution_views
+from resolutions.views import reading as resolution_views
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Writing and editing a draft Vorlage, its Beratungsfolge and its attachments."""

@@ -1,0 +1,1 @@
+"""The path of a Vorlage (submit, co-sign, return, release, withdraw), its history, Meine Entwürfe."""
