@@ -155,6 +155,11 @@ STORAGES = {
     },
 }
 
+# In development and tests whitenoise serves straight from the apps' static folders and
+# looks again on every request; production serves the collected, hashed files.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,0 +1,106 @@
+"""Benchmarks: `make bench`. Times what users wait for, on a throwaway database.
+
+Numbers here are for comparison between commits on the same machine, never asserted in
+tests. Each benchmark prints the median and the spread of several rounds.
+
+    .venv/bin/python -m tests.bench [--papers N] [--rounds N]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _setup(database: Path, media: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["RATSBUCH_MEDIA_ROOT"] = str(media)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
+    os.environ["RATSBUCH_TESTING"] = "1"  # a throwaway secret key is fine here
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def _measure(label: str, action, rounds: int) -> float:
+    action()  # warm caches, compile templates
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(timings)
+    print(f"{label:<58} median {median:8.2f} ms   min {min(timings):8.2f}   max {max(timings):8.2f}")
+    return median
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=500, help="extra released Vorlagen for the list")
+    parser.add_argument("--rounds", type=int, default=15, help="timed rounds per benchmark")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
+        _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media")
+        import datetime
+
+        from django.test import Client
+        from django.test.utils import override_settings
+
+        from council.models import Body, Organization
+        from resolutions.models import Paper
+        from resolutions.services import paper_create
+
+        body = Body.objects.get(ags="07314000")
+        unit = Organization.objects.get(body=body, short_name="5-11")
+
+        def create_one():
+            paper_create(body=body, by=None, name="Benchmark", date=datetime.date(2027, 1, 4), under_direction_of=unit)
+
+        _measure("KSD number + draft (paper_create)", create_one, args.rounds)
+
+        Paper.objects.bulk_create(
+            Paper(
+                body=body,
+                reference=f"2025{n:04d}",
+                name=f"Vorlage {n} zur Stadtentwicklung",
+                date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 360),
+                under_direction_of=unit,
+                explanation="Ein Sachverhalt. " * 40,
+                state=Paper.State.RELEASED,
+                released_at=datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC),
+            )
+            for n in range(1, args.papers + 1)
+        )
+        client = Client()
+        with override_settings(ALLOWED_HOSTS=["testserver"]):
+
+            def get(path):
+                return lambda: _ok(client.get(path))
+
+            _measure("start page, anonymous", get("/"), args.rounds)
+            _measure(
+                f"/vorlagen/ first page of {Paper.objects.count()} Vorlagen, anonymous", get("/vorlagen/"), args.rounds
+            )
+            _measure("/vorlagen/20135317/ seed Vorlage, anonymous", get("/vorlagen/20135317/"), args.rounds)
+            client.login(username="clerk", password="ratsbuch-demo")
+            _measure("/vorlagen/ first page, clerk", get("/vorlagen/"), args.rounds)
+            _measure("/vorlagen/20135317/ seed Vorlage, clerk", get("/vorlagen/20135317/"), args.rounds)
+    return 0
+
+
+def _ok(response):
+    if response.status_code != 200:
+        raise SystemExit(f"benchmark request failed with {response.status_code}")
+    return response
+
+
+if __name__ == "__main__":
+    sys.exit(main())
