@@ -201,6 +201,8 @@ class PaperEvent(models.Model):
         RETURNED = "returned", _("returned")
         RELEASED = "released", _("released")
         SCHEDULED = "scheduled", _("put on an agenda")
+        UNSCHEDULED = "unscheduled", _("taken off the agenda")
+        DEFERRED = "deferred", _("deferred")
         ADVANCED = "advanced", _("recommendation recorded")
         DECIDED = "decided", _("decided")
         WITHDRAWN = "withdrawn", _("withdrawn")

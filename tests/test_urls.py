@@ -4,6 +4,7 @@ import pytest
 from django.urls import Resolver404, resolve, reverse
 
 from council import views as council_views
+from resolutions.views import drafting, workflow
 from resolutions.views import reading as resolution_views
 
 
@@ -18,6 +19,44 @@ from resolutions.views import reading as resolution_views
             {"reference": "20135317", "pk": 7},
             "/vorlagen/20135317/anlagen/7/",
             resolution_views.attachment_download,
+        ),
+        ("resolutions:paper_create", {}, "/vorlagen/neu/", drafting.paper_create),
+        (
+            "resolutions:paper_update",
+            {"reference": "20135317"},
+            "/vorlagen/20135317/bearbeiten/",
+            drafting.paper_update,
+        ),
+        (
+            "resolutions:attachment_list",
+            {"reference": "20135317"},
+            "/vorlagen/20135317/anlagen/",
+            drafting.attachment_list,
+        ),
+        (
+            "resolutions:attachment_replace",
+            {"reference": "20135317", "pk": 7},
+            "/vorlagen/20135317/anlagen/7/ersetzen/",
+            drafting.attachment_replace,
+        ),
+        (
+            "resolutions:attachment_remove",
+            {"reference": "20135317", "pk": 7},
+            "/vorlagen/20135317/anlagen/7/entfernen/",
+            drafting.attachment_remove,
+        ),
+        ("resolutions:paper_my_drafts", {}, "/vorlagen/entwuerfe/", workflow.my_drafts),
+        (
+            "resolutions:paper_transition",
+            {"reference": "20135317", "transition": "release"},
+            "/vorlagen/20135317/schritte/release/",
+            workflow.paper_transition,
+        ),
+        (
+            "resolutions:paper_history",
+            {"reference": "20135317"},
+            "/vorlagen/20135317/versionen/",
+            workflow.paper_history,
         ),
     ],
 )

@@ -4,7 +4,6 @@ Who may do what lives in resolutions.workflow (the TRANSITIONS table); the servi
 lock the row, ask the table, write the state and the event in one transaction.
 """
 
-
 import datetime
 import uuid
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from resolutions.workflow import (
     ensure_editable,
     ensure_transition,
     may_draft_for,
+    paper_steps,
     unit_label,
     user_label,
     validate_beratungsfolge,
@@ -368,3 +368,26 @@ def attachment_remove(*, attachment: Attachment, by: AbstractBaseUser) -> None:
     name, storage = locked.file.name, locked.file.storage
     locked.delete()
     transaction.on_commit(partial(storage.delete, name))
+
+
+# --- Saving the edit form -------------------------------------------------------------
+def _step_key(steps: Sequence[dict]) -> list[tuple[int, str, bool]]:
+    return [(step["organization"].pk, step["role"], bool(step.get("authoritative"))) for step in steps]
+
+
+@transaction.atomic
+def paper_save_draft(
+    *, paper: Paper, by: AbstractBaseUser, expected_version: int, steps: Sequence[dict], **fields
+) -> Paper:
+    """Save a draft's text and its Beratungsfolge together, or nothing at all.
+
+    The edit page sends both at once; a stale version, a wrong field or a wrong step rolls
+    the whole save back, so a clerk never finds the text saved and the steps not. The steps
+    are rewritten only when they changed: rewriting them bumps the version a second time.
+    """
+    steps = list(steps)
+    updated = paper_update(paper=paper, by=by, expected_version=expected_version, **fields)
+    if _step_key(steps) != _step_key(paper_steps(updated)):
+        consultations_replace(paper=updated, by=by, steps=steps, expected_version=updated.version)
+        updated.refresh_from_db(fields=["version", "modified"])
+    return updated

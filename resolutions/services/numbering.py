@@ -93,5 +93,3 @@ def paper_create(
         paper=paper, action=PaperEvent.Action.CREATED, from_state="", to_state=paper.state, actor=by
     )
     return paper
-
-

@@ -14,7 +14,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+from council.roles import actor_for
+from resolutions.filters import PaperFilter
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, PaperEvent
+from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +25,7 @@ PAPERS_PER_PAGE = 25
 
 
 def paper_list(request):
-    """List the Vorlagen the user may read, newest first, a page at a time.
+    """List the Vorlagen the user may read, newest first, filtered, a page at a time.
 
     **Model:** :model:`resolutions.Paper`
 
@@ -30,18 +33,47 @@ def paper_list(request):
 
     **Context:**
 
+    ``filter``
+        The :class:`~resolutions.filters.PaperFilter` with its form (state, type,
+        originating organization, year, text query ``q``).
+    ``filtered``
+        Whether any filter narrows the list (an empty list then says so).
     ``page_obj``
-        The current :class:`~django.core.paginator.Page` of Vorlagen.
+        The current :class:`~django.core.paginator.Page` of Vorlagen; empty while the
+        filter form has errors.
     ``papers``
         The Vorlagen on that page.
+    ``may_draft``
+        Whether to offer "Neue Vorlage": the user is a clerk of a unit (or an administrator).
+    ``has_drafts``
+        Whether to offer "Meine Entwürfe": the user is a clerk or a department head.
     """
-    papers = (
+    visible = (
         Paper.objects.visible_to(request.user)
         .select_related("under_direction_of")
         .order_by("-date", "-reference", "-pk")
     )
+    paper_filter = PaperFilter(request.GET or None, queryset=visible, request=request)
+    invalid = paper_filter.is_bound and not paper_filter.is_valid()
+    # A filter the user mistyped is not silently dropped: the form says what is wrong and
+    # the list stays empty rather than showing Vorlagen that do not match the request.
+    papers = visible.none() if invalid else paper_filter.qs
+    filtered = (
+        paper_filter.is_bound
+        and not invalid
+        and any(value not in (None, "") for value in paper_filter.form.cleaned_data.values())
+    )
     page_obj = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "resolutions/paper_list.html", {"page_obj": page_obj, "papers": page_obj.object_list})
+    actor = actor_for(request.user)
+    context = {
+        "filter": paper_filter,
+        "filtered": filtered,
+        "page_obj": page_obj,
+        "papers": page_obj.object_list,
+        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)),
+        "has_drafts": actor.is_authenticated and (actor.is_clerk or actor.is_head),
+    }
+    return render(request, "resolutions/paper_list.html", context)
 
 
 def paper_detail(request, reference):
@@ -63,6 +95,19 @@ def paper_detail(request, reference):
         The attachments the user may download.
     ``alliance_memberships``
         The alliance memberships this Vorlage decides.
+    ``insider``
+        Whether the user may see the draft side of the Vorlage (see
+        :func:`resolutions.workflow.can_view_draft`): the whole timeline, who acted, the
+        co-signers.
+    ``events``
+        The :model:`resolutions.PaperEvent` timeline, oldest first; outsiders see only the
+        events from the release on.
+    ``cosignatures``
+        The co-signers and whether each has signed (insiders only, else empty).
+    ``transitions``
+        The :class:`~resolutions.workflow.Transition` steps the user may take now: the buttons.
+    ``may_edit``
+        Whether to offer "Edit" and "Attachments": the user may change this draft.
     """
     # Looked up by name so that resolutions does not import alliances, which depends on it.
     alliance_membership_model = apps.get_model("alliances", "AllianceMembership")
@@ -76,7 +121,7 @@ def paper_detail(request, reference):
     )
     papers = (
         Paper.objects.visible_to(request.user)
-        .select_related("under_direction_of")
+        .select_related("under_direction_of", "body")
         .prefetch_related(
             "originator_persons",
             "originator_organizations",
@@ -91,11 +136,23 @@ def paper_detail(request, reference):
     )
     paper = get_object_or_404(papers, reference=reference)
     attachments = Attachment.objects.visible_to(request.user).filter(paper=paper)
+    insider = can_view_draft(paper, request.user)
+    events = PaperEvent.objects.filter(paper=paper).select_related("actor__person").order_by("created", "pk")
+    if not insider:
+        # Before its release a Vorlage is the administration's internal work: who drafted,
+        # returned or co-signed it, and why, stays inside.
+        events = events.filter(created__gte=paper.released_at) if paper.released_at else events.none()
+    cosignatures = paper.cosignatures.select_related("signer__person").order_by("pk") if insider else []
     context = {
         "paper": paper,
         "consultations": paper.consultations.all(),
         "attachments": attachments,
         "alliance_memberships": paper.alliance_memberships.all(),
+        "insider": insider,
+        "events": events,
+        "cosignatures": cosignatures,
+        "transitions": allowed_transitions(paper, request.user),
+        "may_edit": can_edit(paper, request.user),
     }
     return render(request, "resolutions/paper_detail.html", context)
 

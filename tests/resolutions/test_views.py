@@ -1,6 +1,7 @@
 """Who may see which Vorlage, attachment and decision, and what the pages of a Vorlage show."""
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -18,12 +19,14 @@ from tests.factories import (
     CommitteeFactory,
     ConsultationFactory,
     DecisionFactory,
+    FactionFactory,
     FactionVoteFactory,
     MeetingFactory,
     MembershipFactory,
     PaperFactory,
     PersonFactory,
     ReleasedPaperFactory,
+    UnitFactory,
     UserFactory,
 )
 
@@ -120,6 +123,202 @@ def test_empty_list_says_so(client, db):
     assert response.status_code == 200
     assert 'class="empty-state"' in response.text
     assert "<table" not in response.text
+
+
+# The list: filters
+
+
+def list_url(**params):
+    return reverse("resolutions:paper_list") + (f"?{urlencode(params)}" if params else "")
+
+
+def listed(response):
+    return {paper.reference for paper in response.context["papers"]}
+
+
+@pytest.fixture
+def catalogue(body, unit, released_paper):
+    """Released Vorlagen that differ in one thing each from the seed (20135317)."""
+    roads = UnitFactory(body=body, name="Bereich Tiefbau", short_name="4-12")
+    faction = FactionFactory(body=body, name="Fraktion im Stadtrat")
+    report = ReleasedPaperFactory(
+        body=body,
+        under_direction_of=unit,
+        reference="20120007",
+        date=datetime.date(2012, 5, 2),
+        paper_type=Paper.Type.INFORMATION,
+        name="Bericht zu den Spielplaetzen",
+    )
+    motion = ReleasedPaperFactory(
+        body=body, under_direction_of=roads, reference="20130200", paper_type=Paper.Type.MOTION, name="Radwege"
+    )
+    motion.originator_organizations.add(faction)
+    gone = ReleasedPaperFactory(
+        body=body, under_direction_of=roads, reference="20130300", state=Paper.State.WITHDRAWN, name="Bruecke"
+    )
+    return {
+        "seed": released_paper,
+        "report": report,
+        "motion": motion,
+        "gone": gone,
+        "roads": roads,
+        "faction": faction,
+    }
+
+
+def test_unfiltered_list_shows_all_released(client, catalogue):
+    response = client.get(list_url())
+
+    assert listed(response) == {"20135317", "20120007", "20130200", "20130300"}
+    assert response.context["filtered"] is False
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"state": "withdrawn"}, {"20130300"}),
+        ({"state": "released"}, {"20135317", "20120007", "20130200"}),
+        ({"paper_type": "Informationsvorlage"}, {"20120007"}),
+        ({"paper_type": "Antrag"}, {"20130200"}),
+        ({"year": "2012"}, {"20120007"}),
+        ({"year": "2013"}, {"20135317", "20130200", "20130300"}),
+        ({"year": "2011"}, set()),
+        ({"q": "5317"}, {"20135317"}),  # the KSD number
+        ({"q": "soziale stadtentwicklung"}, {"20135317"}),  # the title, any case
+        ({"q": 'Programm "Soziale Stadt"'}, {"20135317"}),  # the subject line
+        ({"q": "Erfahrungsaustausch"}, {"20135317"}),  # the Sachverhalt
+        ({"q": "unterstützt das Bündnis"}, {"20135317"}),  # the Beschlussvorschlag
+        ({"q": "Gemeinderat"}, set()),
+        ({"q": "Spielplaetzen", "year": "2013"}, set()),
+        ({"q": "Spielplaetzen", "year": "2012"}, {"20120007"}),
+    ],
+)
+def test_each_filter_narrows_the_list(client, catalogue, params, expected):
+    response = client.get(list_url(**params))
+
+    assert response.status_code == 200
+    assert listed(response) == expected
+    assert response.context["filtered"] is True
+    if not expected:
+        assert 'class="empty-state no-match"' in response.text
+
+
+def test_organization_filter_finds_the_unit_and_the_faction_that_moved_it(client, catalogue, unit):
+    by_unit = client.get(list_url(organization=unit.pk))
+    by_roads = client.get(list_url(organization=catalogue["roads"].pk))
+    by_faction = client.get(list_url(organization=catalogue["faction"].pk))
+
+    assert listed(by_unit) == {"20135317", "20120007"}
+    assert listed(by_roads) == {"20130200", "20130300"}
+    assert listed(by_faction) == {"20130200"}
+
+
+def test_filter_form_offers_the_choices(client, catalogue):
+    response = client.get(list_url())
+
+    form = response.context["filter"].form
+    assert "Bereich Tiefbau" in response.text
+    assert catalogue["faction"] in form.fields["organization"].queryset
+    assert 'name="q"' in response.text and 'name="year"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"year": "abc"}, "year"),
+        ({"year": "2013.5"}, "year"),
+        ({"year": "99999"}, "year"),
+        ({"year": "-1"}, "year"),
+        ({"state": "bogus"}, "state"),
+        ({"paper_type": "Gesetz"}, "paper_type"),
+        ({"organization": "999999"}, "organization"),
+        ({"organization": "x"}, "organization"),
+    ],
+)
+def test_invalid_filter_is_a_form_error_not_a_500(client, catalogue, params, field):
+    response = client.get(list_url(**params))
+
+    assert response.status_code == 200
+    errors = response.context["filter"].form.errors
+    assert field in errors
+    assert escape(errors[field][0]) in response.text
+    assert listed(response) == set()
+    assert "is-invalid" in response.text
+    assert 'class="empty-state filter-invalid"' in response.text
+
+
+def test_drafts_are_no_filter_choice_for_the_public(client, clerk, draft):
+    anonymous = client.get(list_url(state="draft"))
+    client.force_login(clerk)
+    insider = client.get(list_url(state="draft"))
+
+    assert "state" in anonymous.context["filter"].form.errors
+    assert draft.name not in anonymous.text
+    assert listed(insider) == {draft.reference}
+
+
+def test_pages_keep_the_filter(client, body, unit):
+    for number in range(30):
+        ReleasedPaperFactory(
+            body=body, under_direction_of=unit, reference=f"2014{number + 1:04d}", subject_line="Programm"
+        )
+
+    first = client.get(list_url(q="Programm"))
+    second = client.get(list_url(q="Programm", page=2))
+
+    assert len(first.context["papers"]) == 25
+    assert "?q=Programm&amp;page=2" in first.text
+    assert len(second.context["papers"]) == 5
+    assert first.context["page_obj"].paginator.count == 30
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "my_drafts", "new_paper"),
+    [("clerk", True, True), ("head", True, False), ("member", False, False), ("anonymous", False, False)],
+)
+def test_list_offers_drafting_links_to_clerks_and_heads(client, request, user_fixture, my_drafts, new_paper):
+    if user_fixture != "anonymous":
+        client.force_login(request.getfixturevalue(user_fixture))
+    else:
+        request.getfixturevalue("db")
+
+    response = client.get(list_url())
+
+    assert (reverse("resolutions:paper_my_drafts") in response.text) is my_drafts
+    assert (reverse("resolutions:paper_create") in response.text) is new_paper
+
+
+def _numbered_papers(body, unit, count):
+    for number in range(count):
+        ReleasedPaperFactory(
+            body=body, under_direction_of=unit, reference=f"2014{number + 1:04d}", subject_line="Programm"
+        )
+        PaperFactory(body=body, under_direction_of=unit, reference=f"2015{number + 1:04d}", subject_line="Programm")
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("params", [{}, {"q": "Programm", "year": "2013", "state": "released"}])
+def test_filtered_list_queries_do_not_grow_for_anonymous(
+    client, django_assert_max_num_queries, body, unit, count, params
+):
+    _numbered_papers(body, unit, count)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(list_url(**params))
+
+    assert len(response.context["papers"]) == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+@pytest.mark.parametrize("params", [{}, {"q": "Programm", "year": "2013", "state": "draft"}])
+def test_list_queries_do_not_grow_for_a_clerk(client, django_assert_max_num_queries, clerk, unit, count, params):
+    _numbered_papers(unit.body, unit, count)
+    client.force_login(clerk)
+
+    with django_assert_max_num_queries(11):
+        response = client.get(list_url(**params))
+
+    assert len(response.context["papers"]) == min(count * (1 if params else 2), 25)
 
 
 # The detail page: who may see it
@@ -301,7 +500,8 @@ def _papers(body, unit, count):
 def test_list_queries_do_not_grow_with_papers(client, django_assert_max_num_queries, body, unit, count):
     _papers(body, unit, count)
 
-    with django_assert_max_num_queries(3):
+    # The page, the count, the body in the header and the organizations of the filter form.
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("resolutions:paper_list"))
 
     assert len(response.context["papers"]) == min(count, 25)
@@ -314,7 +514,7 @@ def test_list_queries_do_not_grow_for_a_member(client, django_assert_max_num_que
         ConsultationFactory(paper=paper, organization=committee)
     client.force_login(member)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("resolutions:paper_list"))
 
     assert len(response.context["papers"]) == min(count, 25)
@@ -341,7 +541,8 @@ def _consulted_paper(body, unit, count):
 def test_detail_queries_do_not_grow_with_consultations(client, django_assert_max_num_queries, body, unit, count):
     paper = _consulted_paper(body, unit, count)
 
-    with django_assert_max_num_queries(9):
+    # One more than the document needs: the timeline of events.
+    with django_assert_max_num_queries(10):
         response = client.get(detail_url(paper))
 
     assert len(response.context["consultations"]) == count
@@ -353,7 +554,7 @@ def test_detail_queries_do_not_grow_for_a_member(client, django_assert_max_num_q
     paper = _consulted_paper(unit.body, unit, count)
     client.force_login(member)
 
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(detail_url(paper))
 
     assert len(response.context["consultations"]) == count

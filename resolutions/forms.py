@@ -1,0 +1,418 @@
+"""Forms for drafting a Vorlage: its text, its Beratungsfolge and its attachments.
+
+The forms only parse and check input; the services in `resolutions.services` write. The
+Beratungsfolge is a formset on the same page as the text, so a clerk saves both at once.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from council.models import Membership, Organization
+from council.roles import Role, actor_for
+from resolutions.models import Attachment, Consultation, Paper
+from resolutions.workflow import Transition, unit_label, user_label, validate_beratungsfolge
+
+MARKDOWN_HELP = _(
+    "Markdown: leave an empty line between paragraphs; start each list item on its own line with “- ”; "
+    "write *emphasis* between asterisks."
+)
+PROPOSAL_HELP = _("The text the council is asked to resolve; Markdown as in the Sachverhalt.")
+PAPER_TYPE_HELP = _("A Beschlussvorlage asks for a decision; an Informationsvorlage only informs.")
+STEP_ORGANIZATION_CHOICE_ERROR = _(
+    "This organization cannot deliberate this Vorlage: choose one of the committees or the council of the list."
+)
+UNIT_CHOICE_ERROR = _("You may not draft a Vorlage for this unit; choose one of the units you work for.")
+NO_STEP_ERROR = _("Add at least one step to the Beratungsfolge: the committee or council that decides.")
+FILE_NOT_KEPT_NOTE = _(
+    "Your other input is kept, but browsers cannot keep a chosen file: choose the file again before you upload."
+)
+MAX_STEPS = 30
+
+
+def draftable_units(user):
+    """The administrative units `user` may draft a Vorlage for (see workflow.may_draft_for)."""
+    actor = actor_for(user)
+    units = Organization.objects.filter(organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
+    if actor.is_admin:
+        return units.order_by("body__name", "name")
+    if not actor.is_clerk:
+        return units.none()
+    return units.filter(pk__in=actor.unit_ids).order_by("body__name", "name")
+
+
+def step_organizations(*, bodies, current_ids=()) -> list[Organization]:
+    """The Gremien a Beratungsfolge may name: those of the bodies that exist today.
+
+    A dissolved committee already named in the steps stays on offer, so that loading and
+    saving a draft never silently drops a step.
+    """
+    return list(
+        Organization.objects.committees()
+        .filter(body__in=bodies)
+        .filter(Q(pk__in=Organization.objects.active().values("pk")) | Q(pk__in=list(current_ids)))
+        .order_by("name")
+    )
+
+
+class PaperForm(forms.ModelForm):
+    """The text of a Vorlage, with the version it is based on when it is edited."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # Set by the button "Save my version over the current one", which the page offers only
+    # after showing what changed: the version the clerk has consciously taken over.
+    overwrite_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = Paper
+        fields = [
+            "under_direction_of",
+            "paper_type",
+            "subject_line",
+            "name",
+            "date",
+            "explanation",
+            "proposal_addressee",
+            "proposal",
+            "financial_impact",
+            "public",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "explanation": forms.Textarea(attrs={"rows": 12}),
+            "proposal": forms.Textarea(attrs={"rows": 5}),
+            "financial_impact": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, units=None, **kwargs):
+        """`units`: the units the user may draft for, on a new Vorlage; None when editing one."""
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["under_direction_of"]
+        else:
+            field = self.fields["under_direction_of"]
+            field.queryset = units
+            field.error_messages["invalid_choice"] = UNIT_CHOICE_ERROR
+            unit_list = list(units)
+            if len(unit_list) == 1:
+                field.empty_label = None
+                field.initial = unit_list[0].pk
+            del self.fields["version"]
+            del self.fields["overwrite_version"]
+            self.fields["date"].initial = timezone.localdate()
+        self.fields["explanation"].help_text = MARKDOWN_HELP
+        self.fields["proposal"].help_text = PROPOSAL_HELP
+        self.fields["paper_type"].help_text = PAPER_TYPE_HELP
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        head = ["paper_type", "date"]
+        if "under_direction_of" in self.fields:
+            head.insert(0, "under_direction_of")
+        hidden = [Field(name) for name in ("version",) if name in self.fields]
+        helper.layout = Layout(
+            *hidden,
+            Fieldset(
+                _("The Vorlage"),
+                Div(*[Div(name, css_class="col-md") for name in head], css_class="row"),
+                "subject_line",
+                "name",
+                "explanation",
+            ),
+            Fieldset(_("ANTRAG"), "proposal_addressee", "proposal"),
+            Fieldset(_("Further details"), "financial_impact", "public"),
+        )
+        return helper
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the save is based on: the one taken over, else the one the form was loaded with."""
+        return self.cleaned_data.get("overwrite_version") or self.cleaned_data.get("version")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "version" in self.fields and not cleaned_data.get("version"):
+            # Only a tampered or truncated page lacks it; saving without it would skip the lock.
+            raise ValidationError(_("The form is incomplete; reload the page and enter your changes again."))
+        return cleaned_data
+
+    def paper_fields(self) -> dict:
+        """The cleaned values the services take as `**fields` (the unit goes separately)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class StepForm(forms.Form):
+    """One step of the Beratungsfolge: which Gremium, in which role, whether it decides."""
+
+    organization = forms.TypedChoiceField(label=_("Committee or council"), coerce=int, empty_value=None)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Consultation.Role.choices,
+        initial=Consultation.Role.PRELIMINARY,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    authoritative = forms.BooleanField(
+        label=_("Decides"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, organizations: dict[int, Organization], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organizations = organizations
+        field = self.fields["organization"]
+        # A plain choice field over a list computed once: a ModelChoiceField would query
+        # the committees again for every row of the formset.
+        field.choices = [("", "---------"), *((pk, org.name) for pk, org in organizations.items())]
+        field.error_messages["invalid_choice"] = STEP_ORGANIZATION_CHOICE_ERROR
+        field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_organization(self):
+        pk = self.cleaned_data["organization"]
+        try:
+            return self.organizations[pk]
+        except KeyError:
+            raise ValidationError(STEP_ORGANIZATION_CHOICE_ERROR, code="invalid_choice") from None
+
+    def has_changed(self) -> bool:
+        # Moving rows renumbers every row's order field; an empty extra row stays empty.
+        return any(name not in ("ORDER", "DELETE") for name in self.changed_data)
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    """The Beratungsfolge as a whole: at least one step, exactly one that decides, one body."""
+
+    # A text box three digits wide: a number input would take a column of its own.
+    ordering_widget = forms.TextInput(attrs={"inputmode": "numeric", "size": 3, "autocomplete": "off"})
+
+    def __init__(self, *args, body=None, organizations: list[Organization], **kwargs):
+        self.body = body
+        by_pk = {org.pk: org for org in organizations}
+        super().__init__(*args, form_kwargs={"organizations": by_pk}, **kwargs)
+        self.steps: list[dict] = []
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = _("No.")
+            form.fields["ORDER"].widget.attrs["class"] = "form-control form-control-sm w-auto step-order"
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input step-delete"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        self.steps = [
+            {
+                "organization": form.cleaned_data["organization"],
+                "role": form.cleaned_data["role"],
+                "authoritative": form.cleaned_data["authoritative"],
+            }
+            for form in self.ordered_forms
+        ]
+        if not self.steps:
+            raise ValidationError(NO_STEP_ERROR, code="no_steps")
+        if self.body is not None:
+            # The same rules the service checks again under the lock; checked here too so that
+            # the preview already says what is wrong.
+            validate_beratungsfolge(body=self.body, steps=self.steps)
+
+    def add_error(self, error: ValidationError) -> None:
+        """Show an error the service found in the Beratungsfolge above the steps."""
+        self.non_form_errors()  # computes the error list if it has not been yet
+        self._non_form_errors.extend(error.messages)
+
+    def preview_consultations(self) -> list[Consultation]:
+        """The cleaned steps as unsaved consultations, for the preview."""
+        return [
+            Consultation(
+                organization=step["organization"],
+                role=step["role"],
+                authoritative=step["authoritative"],
+                order=number,
+            )
+            for number, step in enumerate(self.steps, start=1)
+        ]
+
+
+StepFormSet = forms.formset_factory(
+    StepForm,
+    formset=BaseStepFormSet,
+    extra=2,
+    can_order=True,
+    can_delete=True,
+    max_num=MAX_STEPS,
+    validate_max=True,
+)
+
+
+def step_initial(consultations) -> list[dict]:
+    """The stored steps as the formset's initial data."""
+    return [
+        {"organization": c.organization_id, "role": c.role, "authoritative": c.authoritative} for c in consultations
+    ]
+
+
+class AttachmentForm(forms.Form):
+    """A new attachment: the file and how it is listed."""
+
+    file = forms.FileField(
+        label=_("File"),
+        # Empty files reach the service, which explains the refusal in its own words.
+        allow_empty_file=True,
+        help_text=_("PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG; the type is checked from the content."),
+    )
+    attachment_type = forms.ChoiceField(label=_("Type"), choices=Attachment.Type.choices, initial=Attachment.Type.ANNEX)
+    name = forms.CharField(
+        label=_("Name"), max_length=300, help_text=_("How the attachment is listed, e.g. Beitrittserklärung.")
+    )
+    public = forms.BooleanField(
+        label=_("Public"),
+        required=False,
+        initial=True,
+        help_text=_("Non-public attachments are never shown to the public."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class AttachmentReplaceForm(forms.Form):
+    """A new file for an existing attachment."""
+
+    file = forms.FileField(label=_("New file"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+# --- the path of a Vorlage and its version history ---------------------------------------
+# These forms only parse input; whether a step is allowed, and whether a comment or
+# co-signers are missing, is decided by the services and the TRANSITIONS table behind them.
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class PaperTransitionForm(forms.Form):
+    """Confirm one step on the path of a Vorlage, with a comment for its history."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Stays in the Vorlage's history, visible to everyone who may read the history."),
+    )
+
+    def __init__(self, *args, transition: Transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_comment:
+            # Not `required=True`: the workflow checks the comment and says why it is needed,
+            # in the same words for every caller. The browser is only asked to insist.
+            comment = self.fields["comment"]
+            comment.label = _("Reason")
+            comment.help_text = _("Required. The clerk reads it, and it stays in the Vorlage's history.")
+            comment.widget.attrs.update({"required": True, "aria-required": "true"})
+
+
+class CosignerChoiceField(forms.ModelMultipleChoiceField):
+    """Department heads, each named with the units they work for."""
+
+    def label_from_instance(self, obj):
+        units = [unit_label(membership.organization) for membership in obj.person.memberships.all()]
+        name = user_label(obj)
+        return f"{name} – {', '.join(units)}" if units else name
+
+
+def cosigner_queryset(paper: Paper, *, submitter):
+    """Who may be asked to co-sign: active department heads of the paper's body, not the submitter."""
+    units = (
+        Membership.objects.active()
+        .filter(organization__organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
+        .select_related("organization")
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.HEAD, person__body_id=paper.body_id)
+        .exclude(pk=submitter.pk)
+        .select_related("person")
+        .prefetch_related(Prefetch("person__memberships", queryset=units))
+        .order_by("person__family_name", "person__given_name", "username")
+    )
+
+
+def unit_head_ids(paper: Paper) -> set[int]:
+    """The users heading the paper's unit or a unit above it (a Dezernent heads the Bereiche below)."""
+    chain, organization = [], paper.under_direction_of
+    while organization is not None and organization.pk not in chain:
+        chain.append(organization.pk)
+        organization = organization.parent
+    return set(
+        Membership.objects.active()
+        .filter(organization_id__in=chain, person__user__groups__name=Role.HEAD, person__user__is_active=True)
+        .values_list("person__user_id", flat=True)
+    )
+
+
+class PaperSubmitForm(PaperTransitionForm):
+    """Submit a draft for co-signing to the department heads chosen here."""
+
+    cosigners = CosignerChoiceField(
+        label=_("Co-signers"),
+        queryset=get_user_model().objects.none(),
+        required=False,  # the service names what is missing: NO_COSIGNERS_ERROR
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The department heads who co-sign this Vorlage (Mitzeichnung). The heads of the originating unit "
+            "are preselected; add the Kämmerei if the Vorlage costs money."
+        ),
+    )
+
+    field_order = ["cosigners", "comment"]
+
+    def __init__(self, *args, paper: Paper, submitter, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["cosigners"]
+        field.queryset = cosigner_queryset(paper, submitter=submitter)
+        if not self.is_bound:
+            # After a return, ask the same heads again; the first time, the unit's own heads.
+            previous = set(paper.cosignatures.values_list("signer_id", flat=True))
+            self.initial["cosigners"] = sorted((previous or unit_head_ids(paper)) - {submitter.pk})
+
+
+def version_label(record) -> str:
+    return _("Version %(version)s of %(date)s") % {
+        "version": record.version,
+        "date": date_format(localtime(record.history_date), "SHORT_DATETIME_FORMAT"),
+    }
+
+
+class VersionCompareForm(forms.Form):
+    """Choose two saved versions of a Vorlage to compare (`?a=<history_id>&b=<history_id>`)."""
+
+    a = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
+    b = forms.TypedChoiceField(label=_("with version"), coerce=int)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(record.history_id, version_label(record)) for record in versions]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
