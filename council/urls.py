@@ -3,10 +3,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from council import views
+from council.views import home, meetings, office
 
 council_patterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    # meetings as everyone sees them
+    path("sitzungen/", meetings.meeting_list, name="meeting_list"),
+    path("sitzungen/kalender/", meetings.meeting_calendar, name="meeting_calendar"),
+    path("sitzungen/ical/", meetings.meeting_ical, name="meeting_ical"),
+    path("sitzungen/ical/gremium/<int:organization>/", meetings.meeting_ical, name="meeting_ical_organization"),
+    path("sitzungen/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meine-sitzungen/", meetings.my_meetings, name="my_meetings"),
+    # the council office's work
+    path("sitzungen/neu/", office.meeting_create, name="meeting_create"),
+    path("sitzungen/<int:pk>/bearbeiten/", office.meeting_update, name="meeting_update"),
+    path("sitzungen/<int:pk>/status/<slug:transition>/", office.meeting_transition, name="meeting_transition"),
+    path("sitzungen/<int:pk>/anwesenheit/", office.attendance_edit, name="attendance_edit"),
 ]
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from resolutions.views import drafting, reading, workflow
+from resolutions.views import agenda, drafting, reading, workflow
 
 
 class ReferenceConverter:
@@ -36,4 +36,7 @@ urlpatterns = [
     path("vorlagen/entwuerfe/", workflow.my_drafts, name="paper_my_drafts"),
     path("vorlagen/<ksd:reference>/schritte/<slug:transition>/", workflow.paper_transition, name="paper_transition"),
     path("vorlagen/<ksd:reference>/versionen/", workflow.paper_history, name="paper_history"),
+    # the council office's agenda work and results (the meeting pages themselves are council's)
+    path("sitzungen/<int:pk>/tagesordnung/", agenda.agenda_edit, name="agenda_edit"),
+    path("sitzungen/<int:pk>/top/<int:item>/ergebnis/", agenda.decision_record, name="decision_record"),
 ]

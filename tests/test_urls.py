@@ -3,7 +3,7 @@
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
-from council import views as council_views
+from council.views import home as council_views
 from resolutions.views import drafting, workflow
 from resolutions.views import reading as resolution_views
 

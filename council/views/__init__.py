@@ -1,0 +1,10 @@
+"""Pages of the council, split by concern; the root URLconf imports them from here.
+
+Council views are the project's shell as well: the start page and the meeting pages read
+Vorlagen and decisions of `resolutions` to show them. Council's models and services never
+import the other apps.
+
+- `home`: the start page;
+- `meetings`: meetings as the public and members see them: list, calendar, agenda, iCal, Meine Sitzungen;
+- `office`: the council office plans meetings, invites, holds or cancels them, records attendance.
+"""
