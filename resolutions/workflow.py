@@ -54,6 +54,15 @@ COSIGNATURES_MISSING_ERROR = _(
 COMMENT_REQUIRED_ERROR = _(
     "Please write a comment saying why; the clerk reads it and it stays in the Vorlage's history."
 )
+# Moves along the agenda, made by the council office's meeting services.
+AGENDA_ROLE_ERROR = _("Only the council office may build agendas and record results.")
+PAPER_CLOSED_ERROR = _(
+    "This Vorlage is “%(state)s”; it is no longer in consultation, so nothing more is recorded on its way through "
+    "the committees."
+)
+NOT_RELEASED_ERROR = _(
+    "This Vorlage is “%(state)s”; only a released Vorlage, or one in consultation, can be put on an agenda."
+)
 UNKNOWN_TRANSITION_ERROR = "There is no transition named %r in resolutions.workflow.TRANSITIONS."
 # Editing a draft (fields, Beratungsfolge, attachments).
 EDIT_NOT_DRAFT_ERROR = _(
@@ -150,6 +159,10 @@ def _may_withdraw(paper: Paper, actor: Actor) -> bool:
 
 
 # --- the Beratungsfolge ---------------------------------------------------------------
+def _may_work_the_agenda(paper: Paper, actor: Actor) -> bool:
+    return actor.is_office
+
+
 def validate_beratungsfolge(*, body: Body, steps: Sequence[dict]) -> None:
     """Check a Beratungsfolge as a whole and raise one ValidationError listing every problem.
 
@@ -227,6 +240,9 @@ class Transition:
     role_error: Promise
     guard: Callable[[Paper], ValidationError | None] | None = None
     needs_comment: bool = False
+    # False for the moves the meeting services make (agenda, results): no button on the
+    # Vorlage page and no /schritte/ URL, but the same table, checks and events.
+    by_hand: bool = True
 
 
 S = Paper.State
@@ -286,6 +302,62 @@ TRANSITIONS: tuple[Transition, ...] = (
         role_error=WITHDRAW_ROLE_ERROR,
         needs_comment=True,
     ),
+    # --- moves made by the meeting services (resolutions.services.consultation) ---
+    Transition(
+        name="schedule",
+        label=_("Put on an agenda"),
+        action=PaperEvent.Action.SCHEDULED,
+        sources=frozenset({S.RELEASED, S.IN_CONSULTATION}),
+        target=S.IN_CONSULTATION,
+        permits=_may_work_the_agenda,
+        state_error=NOT_RELEASED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    ),
+    Transition(
+        name="unschedule",
+        label=_("Take off the agenda"),
+        action=PaperEvent.Action.UNSCHEDULED,
+        sources=frozenset({S.IN_CONSULTATION}),
+        target=S.RELEASED,
+        permits=_may_work_the_agenda,
+        state_error=PAPER_CLOSED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    ),
+    Transition(
+        name="defer",
+        label=_("Defer to a later meeting"),
+        action=PaperEvent.Action.DEFERRED,
+        sources=frozenset({S.IN_CONSULTATION}),
+        target=S.IN_CONSULTATION,
+        permits=_may_work_the_agenda,
+        state_error=PAPER_CLOSED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    ),
+    Transition(
+        name="advance",
+        label=_("Record the recommendation"),
+        action=PaperEvent.Action.ADVANCED,
+        sources=frozenset({S.IN_CONSULTATION}),
+        target=S.IN_CONSULTATION,
+        permits=_may_work_the_agenda,
+        state_error=PAPER_CLOSED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    ),
+    Transition(
+        name="decide",
+        label=_("Record the decision"),
+        action=PaperEvent.Action.DECIDED,
+        sources=frozenset({S.IN_CONSULTATION}),
+        target=S.DECIDED,
+        permits=_may_work_the_agenda,
+        state_error=PAPER_CLOSED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    ),
 )
 
 TRANSITIONS_BY_NAME: dict[str, Transition] = {transition.name: transition for transition in TRANSITIONS}
@@ -327,8 +399,8 @@ def ensure_transition(paper: Paper, name: str, *, by, comment: str | None = None
 
 
 def allowed_transitions(paper: Paper, user) -> list[Transition]:
-    """The transitions `user` may make now, in table order: the buttons to show."""
-    return [t for t in TRANSITIONS if transition_refusal(paper, t.name, by=user) is None]
+    """The transitions `user` may make by hand now, in table order: the buttons to show."""
+    return [t for t in TRANSITIONS if t.by_hand and transition_refusal(paper, t.name, by=user) is None]
 
 
 # --- editing and reading drafts -------------------------------------------------------

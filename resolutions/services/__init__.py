@@ -24,13 +24,10 @@ from resolutions.services.consultation import (
     NO_PENDING_STEP_ERROR,
     NOT_A_FACTION_ERROR,
     NOT_NEXT_STEP_ERROR,
-    NOT_RELEASED_ERROR,
     NUMBER_FORMAT_ERROR,
     NUMBER_TAKEN_ERROR,
-    PAPER_CLOSED_ERROR,
     PAPER_NOT_PUBLIC_ERROR,
     PUBLIC_AFTER_NONPUBLIC_ERROR,
-    ROLE_ERROR,
     UNANIMOUS_DISSENT_ERROR,
     VOTES_EXCEED_PRESENT_ERROR,
     agenda_item_add,
@@ -72,6 +69,8 @@ from resolutions.services.numbering import (
     paper_create,
     paper_reserve_reference,
 )
+from resolutions.workflow import AGENDA_ROLE_ERROR as ROLE_ERROR
+from resolutions.workflow import NOT_RELEASED_ERROR, PAPER_CLOSED_ERROR
 
 __all__ = [
     "ALREADY_DECIDED_ERROR",

@@ -33,22 +33,15 @@ from django.utils.translation import gettext_lazy as _
 
 from council.meetings import meeting_day, voting_members_present
 from council.models import AgendaItem, Meeting, Organization
-from council.roles import Actor, actor_for
+from council.roles import actor_for
 from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
 from resolutions.queries import REOPENING_RESULTS, consultation_of, next_pending_consultation, open_agenda_item_of
-from resolutions.workflow import Transition, ensure_transition
+from resolutions.workflow import AGENDA_ROLE_ERROR as ROLE_ERROR
+from resolutions.workflow import PAPER_CLOSED_ERROR, Transition, ensure_transition
 
 # --- messages -------------------------------------------------------------------------
-ROLE_ERROR = _("Only the council office may build agendas and record results.")
 MEETING_CLOSED_ERROR = _("This meeting is “%(state)s”; its agenda can no longer be changed.")
 MEETING_NOT_HELD_ERROR = _("Record results only for a meeting that has been held; mark the meeting as held first.")
-PAPER_CLOSED_ERROR = _(
-    "This Vorlage is “%(state)s”; it is no longer in consultation, so nothing more is recorded on its way through "
-    "the committees."
-)
-NOT_RELEASED_ERROR = _(
-    "This Vorlage is “%(state)s”; only a released Vorlage, or one in consultation, can be put on an agenda."
-)
 NO_PENDING_STEP_ERROR = _(
     "Every step of this Vorlage's Beratungsfolge has been dealt with; there is nothing left to put on an agenda."
 )
@@ -102,71 +95,8 @@ VOTE_COLUMNS = (("yes", "votes_yes"), ("no", "votes_no"), ("abstain", "votes_abs
 
 
 # --- the Vorlage's moves along the agenda ---------------------------------------------
-# These rows belong in `resolutions.workflow.TRANSITIONS` (the one table of the paper's
-# path); they live here until the table grows them, and `_ensure_move` asks them the way
-# `ensure_transition` asks the table: state first, then role.
-def _may_work_the_agenda(paper: Paper, actor: Actor) -> bool:
-    return actor.is_office
-
-
-S, A = Paper.State, PaperEvent.Action
-
-AGENDA_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            name="schedule",
-            label=_("Put on an agenda"),
-            action=A.SCHEDULED,
-            sources=frozenset({S.RELEASED, S.IN_CONSULTATION}),
-            target=S.IN_CONSULTATION,
-            permits=_may_work_the_agenda,
-            state_error=NOT_RELEASED_ERROR,
-            role_error=ROLE_ERROR,
-        ),
-        # PaperEvent has no action of its own for this yet; "released" reads right: the
-        # Vorlage is back where it was when it was released.
-        Transition(
-            name="unschedule",
-            label=_("Take off the agenda"),
-            action=A.RELEASED,
-            sources=frozenset({S.IN_CONSULTATION}),
-            target=S.RELEASED,
-            permits=_may_work_the_agenda,
-            state_error=PAPER_CLOSED_ERROR,
-            role_error=ROLE_ERROR,
-        ),
-        Transition(
-            name="advance",
-            label=_("Record the recommendation"),
-            action=A.ADVANCED,
-            sources=frozenset({S.IN_CONSULTATION}),
-            target=S.IN_CONSULTATION,
-            permits=_may_work_the_agenda,
-            state_error=PAPER_CLOSED_ERROR,
-            role_error=ROLE_ERROR,
-        ),
-        Transition(
-            name="decide",
-            label=_("Record the decision"),
-            action=A.DECIDED,
-            sources=frozenset({S.IN_CONSULTATION}),
-            target=S.DECIDED,
-            permits=_may_work_the_agenda,
-            state_error=PAPER_CLOSED_ERROR,
-            role_error=ROLE_ERROR,
-        ),
-    )
-}
-
-
-def _ensure_move(paper: Paper, name: str, *, by) -> Transition:
-    transition = AGENDA_TRANSITIONS[name]
-    if paper.state not in transition.sources:
-        raise ValidationError(transition.state_error, code="wrong_state", params={"state": paper.get_state_display()})
-    if not transition.permits(paper, actor_for(by)):
-        raise ValidationError(transition.role_error, code="not_allowed")
-    return transition
+# The rows "schedule", "unschedule", "defer", "advance" and "decide" of
+# resolutions.workflow.TRANSITIONS say who may move the paper from where.
 
 
 def _move(paper: Paper, transition: Transition, *, by, comment: str) -> Paper:
@@ -338,7 +268,7 @@ def agenda_item_add(
         return _insert(locked, AgendaItem(name=name or "", public=public), number=number)
 
     paper = _lock_paper(paper.pk)
-    transition = _ensure_move(paper, "schedule", by=by)
+    transition = ensure_transition(paper, "schedule", by=by)
     consultation = next_pending_consultation(paper)
     if consultation is None:
         raise ValidationError(NO_PENDING_STEP_ERROR, code="no_pending_step")
@@ -425,7 +355,7 @@ def agenda_item_remove(*, item: AgendaItem, by: AbstractBaseUser) -> None:
         _unlink(consultation)
         untouched = not Decision.objects.filter(consultation__paper=paper).exists()
         if paper.state == Paper.State.IN_CONSULTATION and untouched and open_agenda_item_of(paper) is None:
-            transition = _ensure_move(paper, "unschedule", by=by)
+            transition = ensure_transition(paper, "unschedule", by=by)
             _move(paper, transition, by=by, comment=gettext("Taken off the agenda: %(item)s") % {"item": label})
     locked.delete()
     _write_agenda(meeting, _items(meeting))
@@ -465,7 +395,7 @@ def agenda_item_defer(*, item: AgendaItem, by: AbstractBaseUser, to_meeting: Mee
             params={"organization": consultation.organization.name, "meeting": target.name},
         )
     paper = _lock_paper(consultation.paper_id)
-    transition = _ensure_move(paper, "schedule", by=by)
+    transition = ensure_transition(paper, "defer", by=by)
     if meeting.state in (Meeting.State.HELD, Meeting.State.CANCELLED):
         # The old agenda stays as it was printed; a held meeting records the deferral.
         if meeting.state == Meeting.State.HELD:
@@ -638,10 +568,10 @@ def decision_record(
         transition = ensure_transition(paper, "withdraw", by=by, comment=comment)
     elif consultation.authoritative:
         comment = gettext("%(organization)s: %(result)s") % params
-        transition = _ensure_move(paper, "decide", by=by)
+        transition = ensure_transition(paper, "decide", by=by)
     else:
         comment = gettext("Recommendation of %(organization)s: %(result)s") % params
-        transition = _ensure_move(paper, "advance", by=by)
+        transition = ensure_transition(paper, "advance", by=by)
     decision.full_clean()
     decision.save()
     for row in rows:

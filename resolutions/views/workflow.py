@@ -101,7 +101,7 @@ def paper_transition(request, reference, transition):
         For ``cosign`` and ``release``: the co-signers and whether each has signed.
     """
     step = TRANSITIONS_BY_NAME.get(transition)
-    if step is None:
+    if step is None or not step.by_hand:
         raise Http404
     paper = get_object_or_404(
         Paper.objects.visible_to(request.user).select_related("under_direction_of", "body"), reference=reference

@@ -603,7 +603,7 @@ def test_removing_the_first_step_sends_the_paper_back_to_released(paper, office,
 
     paper.refresh_from_db()
     assert paper.state == S.RELEASED
-    assert _events(paper)[-1] == (A.RELEASED, S.IN_CONSULTATION, S.RELEASED)
+    assert _events(paper)[-1] == (A.UNSCHEDULED, S.IN_CONSULTATION, S.RELEASED)
     assert "23. Sitzung des Sozialausschusses" in paper.events.last().comment
     assert Consultation.objects.get(paper=paper, order=1).agenda_item is None
     assert _agenda(committee_meeting) == [(1, "1", "Mitteilungen", True)]
@@ -661,7 +661,7 @@ def test_deferring_before_the_meeting_moves_the_item(
     ]
     assert Consultation.objects.get(paper=paper, order=1).agenda_item == moved
     assert not Decision.objects.exists()
-    assert _events(Paper.objects.get(pk=paper.pk))[-1] == (A.SCHEDULED, S.IN_CONSULTATION, S.IN_CONSULTATION)
+    assert _events(Paper.objects.get(pk=paper.pk))[-1] == (A.DEFERRED, S.IN_CONSULTATION, S.IN_CONSULTATION)
     assert "24. Sitzung des Sozialausschusses, TOP 2" in paper.events.last().comment
 
 

@@ -767,3 +767,12 @@ def test_text_diff_escapes_markup_in_every_part():
 
     assert "<b>" not in html and "<i>" not in html
     assert "&lt;b&gt;" in html and "&lt;i&gt;" in html
+
+
+@pytest.mark.parametrize("transition", ["schedule", "unschedule", "defer", "advance", "decide"])
+def test_moves_of_the_meeting_services_have_no_step_page(client, office, released, transition):
+    client.force_login(office)
+
+    response = client.get(reverse("resolutions:paper_transition", args=[released.reference, transition]))
+
+    assert response.status_code == 404
