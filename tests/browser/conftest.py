@@ -42,12 +42,33 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(chromium, live_server):
+    """Open a page in a browser context of its own (one per person), logged in if a demo user is named."""
+    contexts = []
+
+    def _open(username: str | None = None, *, password: str = "ratsbuch-demo"):
+        context = chromium.new_context(
+            base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        if username:
+            page.goto("/accounts/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", password)
+            page.locator("form#login-form [type=submit]").first.click()
+            page.wait_for_load_state()
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
