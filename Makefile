@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The commands below are for development and tests: a throwaway secret key is fine there.
+# Production runs manage.py and gunicorn itself, with DJANGO_SECRET_KEY set (see README).
+DEV := DJANGO_DEBUG=1
 # Debian packages: WeasyPrint's fast font subsetting for everyone; a browser and PDF tools for the tests.
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_DEBS := $(RUN_DEBS) chromium chromium-driver poppler-utils
@@ -11,8 +14,8 @@ TEST_DEBS := $(RUN_DEBS) chromium chromium-driver poppler-utils
 .PHONY: run test lint format bench messages system-deps test-system-deps install install-test clean
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_demo
 	@echo
 	@echo "Ratsbuch runs on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@echo "Demo logins, all with the password ratsbuch-demo:"
@@ -20,10 +23,10 @@ run: install
 	@echo "  office  Ratsbüro (Sitzungsdienst)         member  Ratsmitglied"
 	@echo "  admin   Administrator"
 	@echo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
@@ -57,7 +60,7 @@ install: system-deps $(VENV)/.installed messages
 install-test: test-system-deps $(VENV)/.installed messages
 
 messages: $(VENV)/.installed
-	@$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 clean:
 	rm -rf $(VENV) staticfiles ratsbuch.sqlite3 media .pytest_cache
