@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from .models import Attendance, Meeting, Membership, Organization, Person
 from .roles import Actor, actor_for
@@ -129,7 +129,8 @@ MEETING_TRANSITIONS: tuple[MeetingTransition, ...] = (
     ),
     MeetingTransition(
         name="cancel",
-        label=_("Cancel"),
+        # "Cancel" alone is also the abort link of every form; a meeting is called off.
+        label=pgettext_lazy("meeting", "Cancel"),
         sources=OPEN_STATES,
         target=M.CANCELLED,
         permits=_is_office,
@@ -248,3 +249,16 @@ def voting_members_present(meeting: Meeting) -> int:
     """How many persons are recorded present and hold a voting seat in the meeting (one query)."""
     voting = seat_memberships(meeting).filter(voting_right=True).values("person_id")
     return Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT, person_id__in=voting).count()
+
+
+def voting_members_present_without_faction(meeting: Meeting) -> int:
+    """How many voting members present sit for no Fraktion (e.g. the Oberbürgermeisterin), in one query."""
+    voting = seat_memberships(meeting).filter(voting_right=True)
+    for_a_faction = voting.filter(on_behalf_of__isnull=False).values("person_id")
+    return (
+        Attendance.objects.filter(
+            meeting=meeting, status=Attendance.Status.PRESENT, person_id__in=voting.values("person_id")
+        )
+        .exclude(person_id__in=for_a_faction)
+        .count()
+    )

@@ -5,20 +5,37 @@ line 1 is the subject line, line 2 the title, "KSD 20135317" the reference; ever
 to "Es fallen keine Mitgliedsbeiträge für das Bündnis an." is the Sachverhalt, with the
 hyphenation at line ends undone and the four aims as a Markdown list; that last sentence
 is also the financial impact; "A N T R A G" is the heading the Vorlage layout prints above
-the proposal; then come the addressee line and the Beschlussvorschlag. The Stadtrat's
-decision of 18 March 2013 carries the proposal as its resolution text.
+the proposal; then come the addressee line and the Beschlussvorschlag.
+
+The path of the seed keeps the rules the meeting services enforce: the Sozialausschuss
+recommends the Beschlussvorschlag word for word on 4 March 2013 (a Vorberatung; 13 yes,
+1 abstention of its 14 voting members present), the Stadtrat adopts it on 18 March 2013
+(52 yes, 2 abstentions; 55 voting members present with the Oberbürgermeisterin), both
+carrying the proposal as their resolution text. Attendance lists only persons with a seat
+in the meeting's organization on its day, and the votes are counted from it.
 """
 
 import datetime
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from council.demo import CouncilDemo, apply_changes, aware, ensure, ensure_agenda, ensure_attendance, ensure_meeting
-from council.models import Meeting
+from council.demo import (
+    CouncilDemo,
+    apply_changes,
+    aware,
+    ensure,
+    ensure_agenda,
+    ensure_all,
+    ensure_attendance,
+    ensure_meeting,
+)
+from council.meetings import eligible_attendees
+from council.models import Attendance, Meeting, Person
 
 from .models import (
     Attachment,
@@ -166,6 +183,29 @@ DRAFT_FIELDS = {
     "proposal_addressee": "",
     "proposal": "Der Ausschuss für Soziales und Integration nimmt den Bericht zur Kenntnis.",
 }
+# Released and not yet on an agenda: in the office's pool for the next Sozialausschuss.
+POOL_TITLE = "Fortführung der Gemeinwesenarbeit im Stadtteil Pfingstweide"
+POOL_FIELDS = {
+    "paper_type": Paper.Type.RESOLUTION,
+    "subject_line": "Gemeinwesenarbeit",
+    "explanation": "\n\n".join(
+        [
+            "Die Gemeinwesenarbeit im Stadtteil Pfingstweide leistet ein freier Träger im Auftrag der Stadt. Das "
+            "Stadtteilbüro berät Bewohnerinnen und Bewohner, begleitet Initiativen und Vereine und lädt zum Runden "
+            "Tisch Pfingstweide ein. Die Vereinbarung mit dem Träger läuft zum Jahresende aus.",
+            "Die Verwaltung schlägt vor, die Gemeinwesenarbeit für weitere drei Jahre fortzuführen, im Sinne des "
+            "Bündnisses für Soziale Stadtentwicklung und Gemeinwesenarbeit Rheinland-Pfalz, dem die Stadt seit 2013 "
+            "angehört. Schwerpunkte sind:",
+            "- Beratung und Begleitung im Stadtteilbüro\n"
+            "- Unterstützung von Initiativen, Vereinen und Nachbarschaftsprojekten\n"
+            "- Zusammenarbeit mit Schulen, Kitas und der Wohnungswirtschaft im Stadtteil",
+        ]
+    ),
+    "proposal": "Die Gemeinwesenarbeit im Stadtteil Pfingstweide wird für weitere drei Jahre fortgeführt. Die "
+    "Verwaltung wird beauftragt, die Vereinbarung mit dem Träger entsprechend zu verlängern.",
+    "financial_impact": "Jährlich rund 92.000 Euro für Personal- und Sachkosten des Stadtteilbüros; die Mittel sind im "
+    "Teilhaushalt des Bereichs 5-11 veranschlagt.",
+}
 
 OPENING = "Eröffnung der Sitzung, Feststellung der ordnungsgemäßen Einladung und der Tagesordnung"
 QUESTIONS = "Einwohnerfragestunde"
@@ -230,8 +270,8 @@ def _set_state(paper: Paper, state: str, released_at: datetime.datetime | None) 
         paper.state, paper.released_at = state, released_at
 
 
-def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at: datetime.datetime, comment=""):
-    """One event of the paper's timeline, keyed by action and comment, dated `at`."""
+def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at, comment="") -> PaperEvent:
+    """One event of the paper's timeline, keyed by action and comment, dated `at` (None: when first written)."""
     event = ensure(
         PaperEvent,
         paper=paper,
@@ -240,22 +280,37 @@ def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at:
         defaults={"from_state": from_state, "to_state": to_state, "actor": by},
     )
     # `created` is auto_now_add, so the date of history is written after the insert.
-    if event.created != at:
+    if at is not None and event.created != at:
         PaperEvent.objects.filter(pk=event.pk).update(created=at)
+    return event
 
 
-def _released_path(paper: Paper, council: CouncilDemo, *, day: datetime.date) -> datetime.datetime:
-    """Record the way from draft to release, starting on `day`; return the release time."""
+def _timeline(paper: Paper, events: list[tuple]) -> None:
+    """The paper's events as (action, from state, to state, by, at, comment), and no others.
+
+    Events the list does not name (left from an older demo, or from trying the workflow by
+    hand) are removed, so that the timeline tells the path the paper's state says it took.
+    """
+    kept = [
+        _event(paper, action, from_state, to_state, by=by, at=at, comment=comment).pk
+        for action, from_state, to_state, by, at, comment in events
+    ]
+    PaperEvent.objects.filter(paper=paper).exclude(pk__in=kept).delete()
+
+
+def _released_path(paper: Paper, council: CouncilDemo, *, day: datetime.date) -> tuple[datetime.datetime, list]:
+    """The way from draft to release, starting on `day`: the release time and the events for `_timeline`."""
     clerk, head = council.users["clerk"], council.users["head"]
     S, A = Paper.State, PaperEvent.Action
     released_at = aware(day + datetime.timedelta(days=2), 10)
-    _event(paper, A.CREATED, "", S.DRAFT, by=clerk, at=aware(day, 9))
-    _event(paper, A.SUBMITTED, S.DRAFT, S.COSIGNING, by=clerk, at=aware(day, 11))
     signed_at = aware(day + datetime.timedelta(days=1), 10)
     ensure(Cosignature, paper=paper, signer=head, defaults={"signed_at": signed_at})
-    _event(paper, A.COSIGNED, S.COSIGNING, S.COSIGNING, by=head, at=signed_at)
-    _event(paper, A.RELEASED, S.COSIGNING, S.RELEASED, by=head, at=released_at)
-    return released_at
+    return released_at, [
+        (A.CREATED, "", S.DRAFT, clerk, aware(day, 9), ""),
+        (A.SUBMITTED, S.DRAFT, S.COSIGNING, clerk, aware(day, 11), ""),
+        (A.COSIGNED, S.COSIGNING, S.COSIGNING, head, signed_at, ""),
+        (A.RELEASED, S.COSIGNING, S.RELEASED, head, released_at, ""),
+    ]
 
 
 def _consultations(paper: Paper, steps: list[tuple]) -> list[Consultation]:
@@ -276,8 +331,52 @@ def _consultations(paper: Paper, steps: list[tuple]) -> list[Consultation]:
     ]
 
 
+def _attend(meeting: Meeting, council: CouncilDemo, *, excused: list[Person]) -> None:
+    """Everyone with a seat in the meeting on its day was there, but the excused and the deputies.
+
+    A deputy comes only in a member's turn; in the demo's meetings none had to, so the
+    deputies are not in the attendance at all.
+    """
+    deputies = {
+        person
+        for organization in meeting.organizations.all()
+        for person in council.deputies.get(organization.short_name, ())
+    }
+    seated = [attendee.person for attendee in eligible_attendees(meeting)]
+    ensure_attendance(meeting, [person for person in seated if person not in deputies], excused=excused)
+
+
+def _votes(
+    meeting: Meeting, factions: dict, *, against: dict[str, int] | None = None, abstaining: dict[str, int] | None = None
+) -> dict[str, tuple[int, int, int]]:
+    """The votes (yes, no, abstain) by Fraktion key, counted from the attendance.
+
+    Each Fraktion's voting members present vote yes, but `against` and `abstaining` of them,
+    so the votes never outnumber the voting members present. A voting member present who
+    sits for no Fraktion (the Oberbürgermeisterin chairing the Stadtrat) casts no vote in the
+    record: the votes by Fraktion must add up to the totals, and no Fraktion's row could
+    hold hers.
+    """
+    against, abstaining = against or {}, abstaining or {}
+    present = set(meeting.attendances.filter(status=Attendance.Status.PRESENT).values_list("person_id", flat=True))
+    key_of = {faction.pk: key for key, faction in factions.items()}
+    members = Counter(
+        key_of[attendee.faction.pk]
+        for attendee in eligible_attendees(meeting)
+        if attendee.voting_right and attendee.faction is not None and attendee.person.pk in present
+    )
+    return {
+        key: (members[key] - against.get(key, 0) - abstaining.get(key, 0), against.get(key, 0), abstaining.get(key, 0))
+        for key in factions
+        if members[key]
+    }
+
+
 def _decision(consultation: Consultation, factions: dict, votes: dict[str, tuple[int, int, int]], **fields):
-    """A decision whose totals are the sum of the Fraktionen's votes (yes, no, abstain)."""
+    """A decision whose totals are the sum of the Fraktionen's votes (yes, no, abstain).
+
+    Unanimous means nobody voted against ("einstimmig bei Enthaltungen" is a common record).
+    """
     yes, no, abstain = (sum(vote[i] for vote in votes.values()) for i in range(3))
     decision = ensure(
         Decision,
@@ -287,17 +386,28 @@ def _decision(consultation: Consultation, factions: dict, votes: dict[str, tuple
             "votes_yes": yes,
             "votes_no": no,
             "votes_abstain": abstain,
-            "unanimous": no == 0 and abstain == 0,
+            "votes_biased": 0,
+            "unanimous": no == 0,
             **fields,
         },
     )
-    for key, (faction_yes, faction_no, faction_abstain) in votes.items():
-        ensure(
-            FactionVote,
-            decision=decision,
-            faction=factions[key],
-            defaults={"votes_yes": faction_yes, "votes_no": faction_no, "votes_abstain": faction_abstain},
-        )
+    ensure_all(
+        FactionVote,
+        FactionVote.objects.filter(decision=decision),
+        ("faction_id",),
+        [
+            {
+                "decision_id": decision.pk,
+                "faction_id": factions[key].pk,
+                "votes_yes": faction_yes,
+                "votes_no": faction_no,
+                "votes_abstain": faction_abstain,
+                "votes_biased": 0,
+            }
+            for key, (faction_yes, faction_no, faction_abstain) in votes.items()
+        ],
+        prune=True,
+    )
     return decision
 
 
@@ -399,10 +509,9 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
     committee_agenda = ensure_agenda(
         committee_meeting, [("1", OPENING, True), ("2", agenda_title(seed), True), ("3", NOTICES, True)]
     )
-    committee_members = [
-        m.person for m in council.social_committee.memberships.filter(voting_right=True).select_related("person")
-    ]
-    ensure_attendance(committee_meeting, [*committee_members, council.head])
+    # The Sozialausschuss of 4 March 2013: 14 of its 15 voting members and the advisory
+    # member; one CDU member excused.
+    _attend(committee_meeting, council, excused=[council.committee_members["SozA"]["CDU"][-1]])
 
     council_meeting = ensure_meeting(
         body,
@@ -418,9 +527,21 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
         council_meeting,
         [("1", OPENING, True), ("2", QUESTIONS, True), ("3", agenda_title(seed), True), ("4", NOTICES, True)],
     )
-    councillors = [person for people in council.councillors.values() for person in people]
-    excused = [council.councillors["GRUENE"][1]]
-    ensure_attendance(council_meeting, [council.mayor, *councillors, council.head], excused=excused)
+    # The Stadtrat of 18 March 2013: the Oberbürgermeisterin and 54 of the 60 councillors;
+    # six excused.
+    councillors = council.councillors
+    _attend(
+        council_meeting,
+        council,
+        excused=[
+            councillors["SPD"][-1],
+            councillors["SPD"][-2],
+            councillors["CDU"][-1],
+            councillors["CDU"][-2],
+            councillors["GRUENE"][1],
+            councillors["FDP"][-1],
+        ],
+    )
 
     soza_step, council_step = _consultations(
         seed,
@@ -429,21 +550,20 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
             (council.stadtrat, Consultation.Role.DECISION, True, council_agenda["3"]),
         ],
     )
+    # A Vorberatung resolves a recommendation: the committee adopts the Beschlussvorschlag
+    # for the Stadtrat, word for word, with the FDP member abstaining.
     committee_decision = _decision(
         soza_step,
         factions,
-        {"SPD": (6, 0, 0), "CDU": (6, 0, 0), "GRUENE": (2, 0, 0)},
+        _votes(committee_meeting, factions, abstaining={"FDP": 1}),
         result=Decision.Result.ADOPTED,
         date=datetime.date(2013, 3, 4),
-        resolution_text="Der Ausschuss für Soziales und Integration empfiehlt dem Stadtrat, wie folgt zu "
-        f"beschließen:\n\n{SEED_PROPOSAL}",
+        resolution_text=SEED_PROPOSAL,
     )
-    # The Stadtrat of Ludwigshafen has 60 seats; the demo records only a handful of its
-    # members as persons, but votes are counts of the whole council.
     council_decision = _decision(
         council_step,
         factions,
-        {"SPD": (23, 0, 0), "CDU": (21, 0, 2), "GRUENE": (8, 0, 0)},
+        _votes(council_meeting, factions, abstaining={"FDP": 2}),
         result=Decision.Result.ADOPTED,
         date=datetime.date(2013, 3, 18),
         resolution_text=SEED_PROPOSAL,
@@ -451,42 +571,44 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
 
     S, A = Paper.State, PaperEvent.Action
     office = council.users["office"]
-    released_at = _released_path(seed, council, day=SEED_DATE)
-    _event(
+    released_at, released_path = _released_path(seed, council, day=SEED_DATE)
+    _timeline(
         seed,
-        A.SCHEDULED,
-        S.RELEASED,
-        S.IN_CONSULTATION,
-        by=office,
-        at=aware(datetime.date(2013, 2, 22), 11),
-        comment=f"{committee_meeting.name}, TOP 2",
-    )
-    _event(
-        seed,
-        A.ADVANCED,
-        S.IN_CONSULTATION,
-        S.IN_CONSULTATION,
-        by=office,
-        at=aware(datetime.date(2013, 3, 4), 17, 45),
-        comment="Empfehlung des Ausschusses für Soziales und Integration: beschlossen",
-    )
-    _event(
-        seed,
-        A.SCHEDULED,
-        S.IN_CONSULTATION,
-        S.IN_CONSULTATION,
-        by=office,
-        at=aware(datetime.date(2013, 3, 5), 9),
-        comment=f"{council_meeting.name}, TOP 3",
-    )
-    _event(
-        seed,
-        A.DECIDED,
-        S.IN_CONSULTATION,
-        S.DECIDED,
-        by=office,
-        at=aware(datetime.date(2013, 3, 18), 18, 30),
-        comment="Stadtrat: beschlossen",
+        [
+            *released_path,
+            (
+                A.SCHEDULED,
+                S.RELEASED,
+                S.IN_CONSULTATION,
+                office,
+                aware(datetime.date(2013, 2, 22), 11),
+                f"{committee_meeting.name}, TOP 2",
+            ),
+            (
+                A.ADVANCED,
+                S.IN_CONSULTATION,
+                S.IN_CONSULTATION,
+                office,
+                aware(datetime.date(2013, 3, 4), 17, 45),
+                "Empfehlung des Ausschusses für Soziales und Integration: beschlossen",
+            ),
+            (
+                A.SCHEDULED,
+                S.IN_CONSULTATION,
+                S.IN_CONSULTATION,
+                office,
+                aware(datetime.date(2013, 3, 5), 9),
+                f"{council_meeting.name}, TOP 3",
+            ),
+            (
+                A.DECIDED,
+                S.IN_CONSULTATION,
+                S.DECIDED,
+                office,
+                aware(datetime.date(2013, 3, 18), 18, 30),
+                "Stadtrat: beschlossen",
+            ),
+        ],
     )
     _set_state(seed, S.DECIDED, released_at)
     return ResolutionsDemo(
@@ -501,9 +623,16 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
 
 
 def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
-    """The Vorlagen and meetings of these weeks, dated from today."""
+    """The Vorlagen and meetings of these weeks, dated from today.
+
+    Each Vorlage sits where the services would have left it: the Hemshof concept on the
+    agenda of the next Sozialausschuss (its first step); the land deal, recommended by the
+    last Haupt- und Finanzausschuss, in the non-public part of the next Stadtrat; the
+    Pfingstweide Vorlage released and in the office's pool for the next Sozialausschuss; the
+    report still a draft. Later steps get their agenda item when the step before is done.
+    """
     today = timezone.localdate()
-    body = council.body
+    body, factions = council.body, council.factions
 
     def upcoming(name, organization, days, hour, location, state):
         start_day = _next_weekday(today + datetime.timedelta(days=days))
@@ -543,29 +672,40 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
     first_day = today - datetime.timedelta(days=21)
     current = _paper(council, name=CURRENT_TITLE, date=first_day, **CURRENT_FIELDS)
     land = _paper(council, name=PROPERTY_TITLE, date=first_day, **PROPERTY_FIELDS)
+    pooled = _paper(council, name=POOL_TITLE, date=today - datetime.timedelta(days=10), **POOL_FIELDS)
     draft = _paper(council, name=DRAFT_TITLE, date=today, **DRAFT_FIELDS)
+
+    # The Haupt- und Finanzausschuss that recommended the land deal, two weeks after the
+    # Vorlage's date; dated from the stored date, so it stays where the first run put it.
+    finance_day = _next_weekday(land.date + datetime.timedelta(days=14))
+    past_finance_meeting = ensure_meeting(
+        body,
+        "8. Sitzung des Haupt- und Finanzausschusses",
+        organizations=[council.finance_committee],
+        start=aware(finance_day, 15),
+        end=aware(finance_day, 17),
+        location=council.committee_room,
+        state=Meeting.State.HELD,
+        invited_at=aware(land.date + datetime.timedelta(days=4), 10),
+    )
+    past_finance_agenda = ensure_agenda(
+        past_finance_meeting,
+        [("1", OPENING, True), ("2", NOTICES, True), ("3", agenda_title(land), False)],
+    )
+    _attend(past_finance_meeting, council, excused=[council.committee_members["HFA"]["SPD"][-1]])
 
     committee_agenda = ensure_agenda(
         committee_meeting, [("1", OPENING, True), ("2", agenda_title(current), True), ("3", NOTICES, True)]
     )
-    finance_agenda = ensure_agenda(
-        finance_meeting,
-        [
-            ("1", OPENING, True),
-            ("2", agenda_title(current), True),
-            ("3", NOTICES, True),
-            ("4", agenda_title(land), False),
-        ],
-    )
+    ensure_agenda(finance_meeting, [("1", OPENING, True), ("2", NOTICES, True)])
     council_agenda = ensure_agenda(
         council_meeting,
         [
             ("1", OPENING, True),
             ("2", QUESTIONS, True),
-            ("3", agenda_title(current), True),
-            ("4", NOTICES, True),
+            ("3", NOTICES, True),
             # The non-public part: land deals are discussed behind closed doors.
-            ("5", agenda_title(land), False),
+            ("4", agenda_title(land), False),
         ],
     )
     C = Consultation.Role
@@ -573,40 +713,95 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
         current,
         [
             (council.social_committee, C.PRELIMINARY, False, committee_agenda["2"]),
-            (council.finance_committee, C.PRELIMINARY, False, finance_agenda["2"]),
-            (council.stadtrat, C.DECISION, True, council_agenda["3"]),
+            (council.finance_committee, C.PRELIMINARY, False, None),
+            (council.stadtrat, C.DECISION, True, None),
         ],
     )
-    _consultations(
+    land_finance_step, _land_council_step = _consultations(
         land,
         [
-            (council.finance_committee, C.PRELIMINARY, False, finance_agenda["4"]),
-            (council.stadtrat, C.DECISION, True, council_agenda["5"]),
+            (council.finance_committee, C.PRELIMINARY, False, past_finance_agenda["3"]),
+            (council.stadtrat, C.DECISION, True, council_agenda["4"]),
+        ],
+    )
+    _decision(
+        land_finance_step,
+        factions,
+        _votes(past_finance_meeting, factions),
+        result=Decision.Result.ADOPTED,
+        date=finance_day,
+        resolution_text=land.proposal,
+    )
+    _consultations(
+        pooled,
+        [
+            (council.social_committee, C.PRELIMINARY, False, None),
+            (council.stadtrat, C.DECISION, True, None),
         ],
     )
     _consultations(draft, [(council.social_committee, C.NOTICE, True, None)])
 
     S, A = Paper.State, PaperEvent.Action
     office = council.users["office"]
-    for paper, meetings in (
-        (current, [(committee_meeting, "2"), (finance_meeting, "2"), (council_meeting, "3")]),
-        (land, [(finance_meeting, "4"), (council_meeting, "5")]),
-    ):
-        released_at = _released_path(paper, council, day=paper.date)
-        for number, (meeting, item) in enumerate(meetings):
-            _event(
-                paper,
+    released_at, released_path = _released_path(current, council, day=current.date)
+    _timeline(
+        current,
+        [
+            *released_path,
+            (
                 A.SCHEDULED,
-                S.RELEASED if number == 0 else S.IN_CONSULTATION,
+                S.RELEASED,
                 S.IN_CONSULTATION,
-                by=office,
-                at=aware(paper.date + datetime.timedelta(days=3), 9 + number),
-                comment=f"{meeting.name}, TOP {item}",
-            )
-        _set_state(paper, S.IN_CONSULTATION, released_at)
+                office,
+                aware(current.date + datetime.timedelta(days=3), 9),
+                f"{committee_meeting.name}, TOP 2",
+            ),
+        ],
+    )
+    _set_state(current, S.IN_CONSULTATION, released_at)
 
-    demo.papers += [current, land, draft]
-    demo.meetings += [committee_meeting, finance_meeting, council_meeting]
+    released_at, released_path = _released_path(land, council, day=land.date)
+    _timeline(
+        land,
+        [
+            *released_path,
+            (
+                A.SCHEDULED,
+                S.RELEASED,
+                S.IN_CONSULTATION,
+                office,
+                aware(land.date + datetime.timedelta(days=3), 9),
+                f"{past_finance_meeting.name}, TOP 3",
+            ),
+            (
+                A.ADVANCED,
+                S.IN_CONSULTATION,
+                S.IN_CONSULTATION,
+                office,
+                aware(finance_day, 17),
+                "Empfehlung des Haupt- und Finanzausschusses: beschlossen",
+            ),
+            (
+                A.SCHEDULED,
+                S.IN_CONSULTATION,
+                S.IN_CONSULTATION,
+                office,
+                aware(_next_weekday(finance_day + datetime.timedelta(days=1)), 9),
+                f"{council_meeting.name}, TOP 4",
+            ),
+        ],
+    )
+    _set_state(land, S.IN_CONSULTATION, released_at)
+
+    released_at, released_path = _released_path(pooled, council, day=pooled.date)
+    _timeline(pooled, released_path)
+    _set_state(pooled, S.RELEASED, released_at)
+
+    # The draft keeps the creation event the numbering service wrote, at the time it did.
+    _timeline(draft, [(A.CREATED, "", S.DRAFT, council.users["clerk"], None, "")])
+
+    demo.papers += [current, land, pooled, draft]
+    demo.meetings += [past_finance_meeting, committee_meeting, finance_meeting, council_meeting]
 
 
 def load_resolutions_demo(council: CouncilDemo) -> ResolutionsDemo:

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+from collections import Counter
 from io import StringIO
 
 import markdown
@@ -14,9 +15,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alliances.models import Alliance, AllianceMembership
-from council.models import AgendaItem, Meeting, Organization
+from council.meetings import eligible_attendees, meeting_day, voting_members_present
+from council.models import AgendaItem, Attendance, Meeting, Membership, Organization, Person
 from council.roles import Role, actor_for
 from resolutions.models import Attachment, Decision, Paper, PaperEvent, ReferenceCounter
+from resolutions.queries import next_pending_consultation, open_agenda_items, pool_for_meeting
 
 # The seed, seed/000_ae6a05676c02412e.txt beside DESIGN.md: the text of the PDF of Vorlage
 # KSD 20135317, line for line (trailing blanks dropped), hyphenation at line ends included.
@@ -218,7 +221,7 @@ def test_seed_beratungsfolge_ends_in_the_stadtrat_deciding(seed):
     assert decision.agenda_item.meeting.start.date() == decision.date
     assert decision.votes_yes == sum(vote.votes_yes for vote in decision.faction_votes.all())
     assert decision.votes_abstain == sum(vote.votes_abstain for vote in decision.faction_votes.all())
-    assert decision.faction_votes.count() == 3
+    assert decision.faction_votes.count() == 6
     assert seed.state == Paper.State.DECIDED
     assert seed.released_at is not None
 
@@ -354,3 +357,155 @@ def test_an_upcoming_meeting_that_has_passed_moves_ahead_again(demo):
     meeting.refresh_from_db()
     assert meeting.start > timezone.now()
     assert Meeting.objects.count() == count
+
+
+def test_the_stadtrat_has_sixty_councillors_and_the_oberbuergermeisterin(demo):
+    stadtrat = Organization.objects.get(name="Stadtrat")
+    seats = stadtrat.memberships.active(on=datetime.date(2013, 3, 18)).select_related("person", "on_behalf_of")
+
+    assert seats.count() == 61
+    assert all(seat.voting_right for seat in seats)
+    assert Counter(seat.on_behalf_of.short_name for seat in seats if seat.on_behalf_of) == {
+        "SPD": 23,
+        "CDU": 21,
+        "Grüne": 8,
+        "FWG": 3,
+        "FDP": 3,
+        "DIE LINKE": 2,
+    }
+    assert [seat.role for seat in seats if seat.on_behalf_of is None] == ["Oberbürgermeisterin"]
+    fraktion_seats = set(
+        Membership.objects.filter(organization__organization_type=Organization.Type.FACTION).values_list(
+            "person_id", "organization_id"
+        )
+    )
+    assert all((seat.person_id, seat.on_behalf_of_id) in fraktion_seats for seat in seats if seat.on_behalf_of)
+    names = [seat.person.name for seat in seats]
+    assert len(set(names)) == 61
+    assert any("ß" in name for name in names) and sum(bool(set(name) & set("äöüÄÖÜ")) for name in names) >= 10
+    member = Person.objects.get(user__username="member")
+    assert member.memberships.filter(end_date=None, organization=stadtrat).exists()
+
+
+def test_the_committees_are_shared_out_by_the_strength_of_the_fraktionen(demo):
+    stadtrat_seats = set(
+        Membership.objects.filter(organization__name="Stadtrat").values_list("person_id", "on_behalf_of_id")
+    )
+    for short_name in ("SozA", "HFA"):
+        seats = Organization.objects.get(short_name=short_name).memberships.select_related("on_behalf_of")
+        voting = [seat for seat in seats if seat.voting_right]
+
+        assert Counter(seat.on_behalf_of.short_name for seat in voting) == {
+            "SPD": 6,
+            "CDU": 5,
+            "Grüne": 2,
+            "FWG": 1,
+            "FDP": 1,
+        }
+        advisory = seats.get(role="beratendes Mitglied")
+        assert not advisory.voting_right and advisory.on_behalf_of.short_name == "DIE LINKE"
+        # A committee member sits for the same Fraktion as in the Stadtrat.
+        assert all((seat.person_id, seat.on_behalf_of_id) in stadtrat_seats for seat in seats if seat.on_behalf_of)
+
+
+def test_the_seed_meetings_record_who_attended_and_how_they_voted(seed):
+    committee_step, council_step = seed.consultations.select_related("agenda_item__meeting")
+    committee, council = committee_step.agenda_item.meeting, council_step.agenda_item.meeting
+    head = Person.objects.get(user__username="head")
+
+    assert voting_members_present(council) == 55
+    assert council.attendances.filter(status=Attendance.Status.EXCUSED).count() == 6
+    assert council.attendances.filter(person__memberships__role="Oberbürgermeisterin").get().status == "present"
+    assert voting_members_present(committee) == 14
+    assert committee.attendances.filter(status=Attendance.Status.EXCUSED).count() == 1
+    assert not Attendance.objects.filter(person=head).exists()
+    votes = {
+        step.organization.short_name: (
+            decision.votes_yes,
+            decision.votes_no,
+            decision.votes_abstain,
+            decision.unanimous,
+        )
+        for step in (committee_step, council_step)
+        for decision in step.decisions.all()
+    }
+    assert votes == {"SozA": (13, 0, 1, True), "StR": (52, 0, 2, True)}
+    assert committee_step.decisions.get().resolution_text == seed.proposal
+
+
+def test_the_demo_obeys_the_rules_the_services_enforce(demo):
+    decisions = Decision.objects.select_related("consultation__paper", "consultation__organization", "agenda_item")
+    assert decisions.count() >= 3
+    for decision in decisions:
+        meeting = decision.agenda_item.meeting
+        present = set(meeting.attendances.filter(status=Attendance.Status.PRESENT).values_list("person_id", flat=True))
+        voting_by_faction = Counter(
+            attendee.faction.pk
+            for attendee in eligible_attendees(meeting)
+            if attendee.voting_right and attendee.faction is not None and attendee.person.pk in present
+        )
+        rows = list(decision.faction_votes.select_related("faction"))
+
+        assert meeting.state == Meeting.State.HELD
+        assert decision.date == meeting_day(meeting)
+        assert decision.consultation.agenda_item_id == decision.agenda_item_id
+        assert meeting.organizations.filter(pk=decision.consultation.organization_id).exists()
+        assert decision.votes_cast + decision.votes_biased <= voting_members_present(meeting)
+        for column in ("votes_yes", "votes_no", "votes_abstain", "votes_biased"):
+            assert sum(getattr(row, column) for row in rows) == getattr(decision, column), (decision, column)
+        for row in rows:
+            assert row.faction.organization_type == Organization.Type.FACTION
+            cast = row.votes_yes + row.votes_no + row.votes_abstain + row.votes_biased
+            assert cast <= voting_by_faction[row.faction_id], (decision, row.faction)
+        assert not (decision.unanimous and decision.votes_no)
+        if decision.result != Decision.Result.ADOPTED_AMENDED:
+            assert decision.resolution_text == decision.consultation.paper.proposal
+
+    for meeting in Meeting.objects.all():
+        seated = {attendee.person.pk for attendee in eligible_attendees(meeting)}
+        assert set(meeting.attendances.values_list("person_id", flat=True)) <= seated, meeting
+        assert meeting.attendances.exists() == (meeting.state == Meeting.State.HELD), meeting
+
+    deciding = [
+        Decision.Result.ADOPTED,
+        Decision.Result.ADOPTED_AMENDED,
+        Decision.Result.REJECTED,
+        Decision.Result.NOTED,
+    ]
+    for paper in Paper.objects.filter(state=Paper.State.DECIDED):
+        assert paper.consultations.filter(authoritative=True, decisions__result__in=deciding).exists(), paper
+
+    # A Vorlage in consultation sits on one open agenda item: its next step's, at an upcoming
+    # meeting of that step's organization; a released one sits on none; earlier steps are done.
+    upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
+    for paper in Paper.objects.filter(state__in=[Paper.State.RELEASED, Paper.State.IN_CONSULTATION]):
+        step = next_pending_consultation(paper)
+        items = list(open_agenda_items().filter(consultations__paper=paper).select_related("meeting"))
+
+        assert step is not None, paper
+        assert all(earlier.decisions.exists() for earlier in paper.consultations.filter(order__lt=step.order))
+        if paper.state == Paper.State.RELEASED:
+            assert items == [], paper
+            continue
+        assert [item.pk for item in items] == [step.agenda_item_id], paper
+        assert items[0].meeting_id in upcoming
+        assert items[0].meeting.organizations.filter(pk=step.organization_id).exists()
+
+    next_meeting = Meeting.objects.upcoming().first()
+    pool = list(pool_for_meeting(next_meeting))
+    assert pool, next_meeting
+    assert any(paper in Paper.objects.public() and paper.state == Paper.State.RELEASED for paper in pool)
+
+
+def test_a_run_puts_back_what_the_demo_no_longer_records(seed):
+    council = seed.consultations.get(authoritative=True).agenda_item.meeting
+    head = Person.objects.get(user__username="head")
+    Attendance.objects.create(meeting=council, person=head)
+    AgendaItem.objects.create(meeting=council, number="5", order=5, name="Nachtrag")
+    PaperEvent.objects.create(paper=seed, action=PaperEvent.Action.WITHDRAWN, to_state=Paper.State.WITHDRAWN)
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert not council.attendances.filter(person=head).exists()
+    assert not council.agenda_items.filter(number="5").exists()
+    assert not seed.events.filter(action=PaperEvent.Action.WITHDRAWN).exists()

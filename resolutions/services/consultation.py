@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from council.meetings import meeting_day, voting_members_present
+from council.meetings import meeting_day, voting_members_present, voting_members_present_without_faction
 from council.models import AgendaItem, Meeting, Organization
 from council.roles import actor_for
 from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
@@ -79,6 +79,10 @@ NOT_A_FACTION_ERROR = _("%(organization)s is not a Fraktion of %(body)s.")
 FACTION_TWICE_ERROR = _("%(organization)s is listed more than once in the votes by Fraktion.")
 FACTION_SUM_ERROR = _(
     "The votes by Fraktion do not add up in the column “%(column)s”: they make %(sum)s, the total is %(total)s."
+)
+FACTION_GAP_ERROR = _(
+    "The votes by Fraktion leave %(gap)s votes to members who sit for no Fraktion, but only %(unaffiliated)s such "
+    "voting members are present; check the rows by Fraktion."
 )
 AMENDED_TEXT_ERROR = _(
     "The resolution text differs from the Beschlussvorschlag; record the result as “geändert beschlossen”, or keep "
@@ -493,15 +497,24 @@ def _faction_votes(meeting: Meeting, decision: Decision, rows: Sequence[dict]) -
         raise ValidationError({"faction_votes": errors})
     for faction_vote in faction_votes:
         faction_vote.full_clean(exclude=["decision"], validate_unique=False, validate_constraints=False)
+    # Members who sit for no Fraktion (the Oberbürgermeisterin, say) vote too: the rows may
+    # leave exactly as many votes to them as such members are present, and no more.
+    unaffiliated = voting_members_present_without_faction(meeting)
+    gap = 0
     for _key, field in VOTE_COLUMNS:
         total, added = getattr(decision, field), sum(getattr(vote, field) for vote in faction_votes)
-        if added != total:
+        if added > total or (added < total and not unaffiliated):
             column = Decision._meta.get_field(field).verbose_name
             errors.append(
                 ValidationError(
                     FACTION_SUM_ERROR, code="faction_sum", params={"column": column, "sum": added, "total": total}
                 )
             )
+        gap += max(total - added, 0)
+    if not errors and gap > unaffiliated:
+        errors.append(
+            ValidationError(FACTION_GAP_ERROR, code="faction_gap", params={"gap": gap, "unaffiliated": unaffiliated})
+        )
     if errors:
         raise ValidationError({"faction_votes": errors})
     return faction_votes

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from resolutions import services
-from resolutions.forms import (
+from resolutions.forms.drafting import (
     FILE_NOT_KEPT_NOTE,
     AttachmentForm,
     AttachmentReplaceForm,
@@ -188,9 +188,9 @@ def paper_create(request):
     **Context:**
 
     ``form``
-        The :class:`~resolutions.forms.PaperForm`, offering the units the user drafts for.
+        The :class:`~resolutions.forms.drafting.PaperForm`, offering the units the user drafts for.
     ``formset``
-        The Beratungsfolge, a :class:`~resolutions.forms.StepFormSet`.
+        The Beratungsfolge, a :class:`~resolutions.forms.drafting.StepFormSet`.
     ``paper``
         None: the Vorlage does not exist yet.
     ``preview``
@@ -240,9 +240,9 @@ def paper_update(request, reference):
     **Context:**
 
     ``form``
-        The :class:`~resolutions.forms.PaperForm`, carrying the version it is based on.
+        The :class:`~resolutions.forms.drafting.PaperForm`, carrying the version it is based on.
     ``formset``
-        The Beratungsfolge, a :class:`~resolutions.forms.StepFormSet`.
+        The Beratungsfolge, a :class:`~resolutions.forms.drafting.StepFormSet`.
     ``paper``
         The :model:`resolutions.Paper` being edited (404 if the user may not read it; a
         redirect to it with the reason if the user may not change it).
@@ -355,7 +355,7 @@ def attachment_list(request, reference):
     ``editable``
         Whether the user may change the attachments now (a clerk of the unit, on a draft).
     ``upload_form``
-        The :class:`~resolutions.forms.AttachmentForm` for a new attachment.
+        The :class:`~resolutions.forms.drafting.AttachmentForm` for a new attachment.
     ``file_not_kept_note``
         After a refused upload: that the browser could not keep the chosen file.
     """

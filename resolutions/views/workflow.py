@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.roles import actor_for
 from resolutions import services
-from resolutions.forms import PaperSubmitForm, PaperTransitionForm, VersionCompareForm
+from resolutions.forms.workflow import PaperSubmitForm, PaperTransitionForm, VersionCompareForm
 from resolutions.history import compare_versions
 from resolutions.models import Cosignature, Paper, PaperEvent
 from resolutions.workflow import TRANSITIONS_BY_NAME, can_view_draft, transition_refusal, user_label
@@ -93,7 +93,7 @@ def paper_transition(request, reference, transition):
     ``description``
         What the step will do.
     ``form``
-        The :class:`~resolutions.forms.PaperTransitionForm` (or ``PaperSubmitForm``),
+        The :class:`~resolutions.forms.workflow.PaperTransitionForm` (or ``PaperSubmitForm``),
         or None when the step is refused on GET.
     ``refusal``
         The messages saying why the step cannot be taken now (GET only), else empty.
@@ -228,7 +228,7 @@ def paper_history(request, reference):
     ``versions``
         The historical rows the user may see, newest first.
     ``form``
-        The :class:`~resolutions.forms.VersionCompareForm` (``a``, ``b``).
+        The :class:`~resolutions.forms.workflow.VersionCompareForm` (``a``, ``b``).
     ``older``, ``newer``
         The two versions compared (``a`` and ``b``), or None.
     ``changes``

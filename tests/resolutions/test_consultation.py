@@ -20,6 +20,7 @@ from resolutions.services import (
     ALREADY_SCHEDULED_ERROR,
     AMENDED_TEXT_ERROR,
     AMENDED_TEXT_MISSING_ERROR,
+    FACTION_GAP_ERROR,
     FACTION_SUM_ERROR,
     FACTION_TWICE_ERROR,
     FREE_ITEM_ERROR,
@@ -374,7 +375,7 @@ def test_only_released_papers_go_on_an_agenda(paper_in, office, committee_meetin
     error = _refused(
         lambda: services.agenda_item_add(meeting=committee_meeting, by=office, paper=paper), NOT_RELEASED_ERROR
     )
-    assert f"“{paper.get_state_display()}”" in rendered(error)
+    assert str(paper.get_state_display()) in rendered(error)
 
 
 def test_paper_goes_to_the_organization_of_its_next_step(paper, office, council_meeting, committee):
@@ -484,7 +485,7 @@ def test_reorder_keeps_the_public_part_first(office, committee_meeting, agenda):
         lambda: services.agenda_reorder(meeting=committee_meeting, by=office, item_ids=[a, d, b, c]),
         PUBLIC_AFTER_NONPUBLIC_ERROR,
     )
-    assert "“B”" in rendered(error)
+    assert error.error_list[0].params == {"item": "B"}
 
 
 @pytest.mark.parametrize("pick", ["missing", "twice", "foreign"])
@@ -904,6 +905,48 @@ def test_faction_votes_must_add_up(held_council_item, office, factions):
         {"column": column["votes_yes"], "sum": 5, "total": 6},
         {"column": column["votes_no"], "sum": 0, "total": 1},
     ]
+
+
+@pytest.fixture
+def mayor_seat(city_council):
+    """The Oberbürgermeisterin: a voting seat in the Stadtrat, for no Fraktion."""
+    return seat(city_council, faction=None)
+
+
+def test_faction_rows_leave_the_votes_of_members_without_a_fraction(
+    council_item, office, council_meeting, council_seats, mayor_seat, factions
+):
+    _hold(council_meeting, office, [*council_seats, mayor_seat])
+
+    decision = services.decision_record(
+        item=council_item,
+        by=office,
+        result=R.ADOPTED,
+        votes_yes=8,
+        faction_votes=[{"faction": factions["SPD"], "yes": 4}, {"faction": factions["CDU"], "yes": 3}],
+    )
+
+    assert decision.votes_yes == 8
+    assert sum(decision.faction_votes.values_list("votes_yes", flat=True)) == 7
+
+
+def test_faction_rows_leave_no_more_than_the_members_without_a_fraction(
+    council_item, office, council_meeting, council_seats, mayor_seat, factions
+):
+    _hold(council_meeting, office, [*council_seats, mayor_seat])
+
+    error = _refused(
+        lambda: services.decision_record(
+            item=council_item,
+            by=office,
+            result=R.ADOPTED,
+            votes_yes=6,
+            votes_abstain=2,
+            faction_votes=[{"faction": factions["SPD"], "yes": 4}, {"faction": factions["CDU"], "yes": 2}],
+        ),
+        FACTION_GAP_ERROR,
+    )
+    assert error.error_dict["faction_votes"][0].params == {"gap": 2, "unaffiliated": 1}
 
 
 def test_faction_votes_only_of_fractions_of_the_body(held_council_item, office, factions, committee):

@@ -16,7 +16,12 @@ from django.utils.html import escape
 from council.roles import Role
 from resolutions import services
 from resolutions.attachments import ALLOWED_LABELS, DISGUISED_FILE_ERROR, EMPTY_FILE_ERROR, FILE_TOO_LARGE_ERROR
-from resolutions.forms import FILE_NOT_KEPT_NOTE, NO_STEP_ERROR, STEP_ORGANIZATION_CHOICE_ERROR, UNIT_CHOICE_ERROR
+from resolutions.forms.drafting import (
+    FILE_NOT_KEPT_NOTE,
+    NO_STEP_ERROR,
+    STEP_ORGANIZATION_CHOICE_ERROR,
+    UNIT_CHOICE_ERROR,
+)
 from resolutions.models import Attachment, Consultation, Paper, PaperEvent, ReferenceCounter
 from resolutions.services import DATE_YEAR_ERROR, STALE_EDIT_ERROR
 from resolutions.views.drafting import (

@@ -1,0 +1,246 @@
+"""Nothing non-public reaches the public, by any route: a crawl of the demo site as an anonymous visitor.
+
+The demo is loaded, a few more non-public things are added so that every kind of secret
+exists (a non-public attachment, a result recorded at a non-public item), and their
+distinctive texts are collected from the database. Then an anonymous client follows every
+link from the start page, fetches the iCal feeds and tries the direct URLs of the
+non-public Vorlagen and attachments; no response may contain a secret, and the direct URLs
+must be 404. A council member, by contrast, does see the non-public item: the crawl can fail.
+"""
+
+import datetime
+import html
+import re
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+from django.urls import reverse
+
+from council.models import AgendaItem, Meeting, Organization
+from resolutions.demo import CURRENT_TITLE, PROPERTY_TITLE
+from resolutions.models import Attachment, Decision, Paper
+from tests.factories import AgendaItemFactory, AttachmentFactory, ConsultationFactory, DecisionFactory, PaperFactory
+
+MAX_PAGES = 400
+# Enough variants of one path (months of the calendar, pages and filters of a list) to
+# cover the site, without walking the calendar month by month into the future.
+MAX_VARIANTS_PER_PATH = 30
+SKIPPED_PREFIXES = ("/admin/", "/accounts/logout/", "/i18n/", "/static/", "/media/")
+DEMO_PASSWORD = "ratsbuch-demo"
+
+EXTRA_ITEM = "Personalangelegenheit: Besetzung der Leitung des Quartiersmanagements Hemshof"
+EXTRA_PAPER = "Einstellung einer Leiterin des Quartiersmanagements Hemshof"
+EXTRA_EXPLANATION = (
+    "Die Auswahlkommission schlägt nach drei Vorstellungsgesprächen die Bewerberin Katrin Vogelsang vor."
+)
+EXTRA_RESOLUTION = "Der Stadtrat stimmt der Einstellung von Katrin Vogelsang als Leiterin des Quartiersmanagements zu."
+
+
+class LinkParser(HTMLParser):
+    """Collect the targets of a page's links (`href` of any element)."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "href" and value:
+                self.links.append(value)
+
+
+def links_of(body: str, base: str) -> list[str]:
+    parser = LinkParser()
+    parser.feed(body)
+    found = []
+    for href in parser.links:
+        if href.startswith(("mailto:", "tel:", "javascript:", "#")):
+            continue
+        parts = urlsplit(urljoin(f"http://testserver{base}", href))
+        if parts.scheme not in ("http", "https") or parts.netloc != "testserver":
+            continue
+        query = "" if parts.path.startswith("/accounts/") else parts.query  # one login page, whatever `next` says
+        found.append(urlunsplit(("", "", parts.path, query, "")))
+    return found
+
+
+def content_of(response) -> bytes:
+    # The test client closes a streamed response once its content is read; closing it here
+    # again would send request_finished and close the test's database connection.
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def readable(data: bytes, content_type: str) -> str:
+    """The text of a response as a reader sees it: HTML entities decoded, iCal lines unfolded."""
+    text = data.decode("utf-8", errors="replace")
+    if content_type.startswith("text/calendar"):
+        text = re.sub(r"\r?\n[ \t]", "", text)
+        text = text.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
+        text = text.replace("\\\\", "\\")
+    return text + "\n" + html.unescape(text)
+
+
+def snippets(markdown_text: str) -> set[str]:
+    """The opening words of each paragraph of a Sachverhalt, as they read once rendered."""
+    found = set()
+    for paragraph in markdown_text.split("\n\n"):
+        words = [word.strip("*_`#>") for word in paragraph.split() if word.strip("*_`#>-")]
+        snippet = " ".join(words[:6])
+        if len(snippet) >= 25:
+            found.add(snippet)
+    return found
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    body = Organization.objects.get(name="Stadtrat").body
+    stadtrat = Organization.objects.get(body=body, name="Stadtrat")
+    land = Paper.objects.get(body=body, name=PROPERTY_TITLE)
+    current = Paper.objects.get(body=body, name=CURRENT_TITLE)
+    # What the demo lacks: non-public attachments, and a result recorded at a non-public item.
+    AttachmentFactory(
+        paper=land,
+        name="Wertgutachten zum Flurstück 2417/3",
+        file_name="wertgutachten-flurstueck-2417-3.pdf",
+        public=False,
+    )
+    AttachmentFactory(
+        paper=current,
+        name="Interne Kostenschätzung Quartiersplatz",
+        file_name="kostenschaetzung-intern.pdf",
+        public=False,
+        order=9,
+    )
+    held = Meeting.objects.get(body=body, name="41. Sitzung des Stadtrates")
+    item = AgendaItemFactory(meeting=held, number="5", order=5, name=EXTRA_ITEM, public=False)
+    staffing = PaperFactory(
+        body=body,
+        under_direction_of=land.under_direction_of,
+        name=EXTRA_PAPER,
+        explanation=EXTRA_EXPLANATION,
+        public=False,
+        state=Paper.State.DECIDED,
+        released_at=datetime.datetime(2013, 3, 1, 9, tzinfo=datetime.UTC),
+    )
+    consultation = ConsultationFactory(paper=staffing, organization=stadtrat, agenda_item=item)
+    DecisionFactory(
+        consultation=consultation, agenda_item=item, date=datetime.date(2013, 3, 18), resolution_text=EXTRA_RESOLUTION
+    )
+    return body
+
+
+def hidden_papers():
+    """Vorlagen the public may not read: non-public ones and drafts (never released)."""
+    return Paper.objects.filter(Q(public=False) | Q(released_at__isnull=True))
+
+
+def hidden_attachments():
+    return Attachment.objects.filter(Q(public=False) | Q(paper__in=hidden_papers())).select_related("paper")
+
+
+def collect_secrets() -> set[str]:
+    """The distinctive texts of everything non-public, minus any that public things share."""
+    secrets: set[str] = set(AgendaItem.objects.filter(public=False).values_list("name", flat=True))
+    for paper in hidden_papers():
+        secrets |= {paper.reference, paper.name}
+        secrets |= snippets(paper.explanation) | snippets(paper.proposal) | snippets(paper.financial_impact)
+    for attachment in hidden_attachments():
+        secrets |= {attachment.name, attachment.file_name}
+    at_closed_doors = Decision.objects.filter(
+        Q(agenda_item__public=False) | Q(agenda_item__isnull=True, consultation__agenda_item__public=False)
+    )
+    secrets |= {text for text in at_closed_doors.values_list("resolution_text", flat=True) if text}
+    public = set(AgendaItem.objects.filter(public=True).values_list("name", flat=True))
+    public |= set(Attachment.objects.exclude(pk__in=hidden_attachments().values("pk")).values_list("name", flat=True))
+    public |= set(
+        Decision.objects.exclude(pk__in=at_closed_doors.values("pk")).values_list("resolution_text", flat=True)
+    )
+    return {secret for secret in secrets - public if secret}
+
+
+def crawl(client, start_urls: list[str]) -> dict[str, tuple[int, str]]:
+    """Fetch every page reachable from the start URLs by GET; return status and readable text by URL."""
+    seen: dict[str, tuple[int, str]] = {}
+    variants: Counter = Counter()
+    queue = deque(start_urls)
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        path = urlsplit(url).path
+        if url in seen or path.startswith(SKIPPED_PREFIXES):
+            continue
+        if variants[path] >= MAX_VARIANTS_PER_PATH:
+            continue
+        variants[path] += 1
+        response = client.get(url)
+        content_type = response.get("Content-Type", "")
+        text = readable(content_of(response), content_type)
+        seen[url] = (response.status_code, text)
+        if response.status_code in (301, 302):
+            queue.extend(links_of(f'<a href="{response["Location"]}">', url))
+        elif content_type.startswith("text/html"):
+            queue.extend(links_of(text, url))
+    return seen
+
+
+def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
+    secrets = collect_secrets()
+    gremien = Organization.objects.committees().filter(body=demo)
+    feeds = [reverse("council:meeting_ical")] + [
+        reverse("council:meeting_ical_organization", kwargs={"organization": gremium.pk}) for gremium in gremien
+    ]
+
+    pages = crawl(client, ["/", *feeds])
+
+    # The crawl reached the meetings, the Vorlagen, their attachments and the feeds.
+    for meeting in Meeting.objects.filter(body=demo):
+        assert reverse("council:meeting_detail", kwargs={"pk": meeting.pk}) in pages
+    for paper in Paper.objects.public():
+        assert paper.get_absolute_url() in pages
+    public_files = Attachment.objects.exclude(pk__in=hidden_attachments().values("pk"))
+    assert public_files and all(attachment.get_absolute_url() in pages for attachment in public_files)
+    assert all(pages[feed][0] == 200 for feed in feeds)
+    assert len(secrets) >= 10 and EXTRA_RESOLUTION in secrets
+    assert all(status < 500 for status, _text in pages.values())
+
+    leaks = {(url, secret) for url, (_status, text) in pages.items() for secret in secrets if secret in text}
+    assert leaks == set()
+
+
+def test_direct_urls_of_non_public_things_are_404_for_anonymous(client, demo):
+    secrets = collect_secrets()
+    urls = []
+    for paper in hidden_papers():
+        urls += [paper.get_absolute_url(), reverse("resolutions:paper_history", kwargs={"reference": paper.reference})]
+    urls += [attachment.get_absolute_url() for attachment in hidden_attachments()]
+    assert len(urls) >= 8
+
+    for url in urls:
+        response = client.get(url)
+        text = readable(content_of(response), response.get("Content-Type", ""))
+        assert response.status_code == 404, url
+        # The not-found page may repeat the address the visitor typed, KSD number included.
+        assert [secret for secret in secrets if secret in text and secret not in url] == [], url
+
+
+def test_a_member_does_see_the_non_public_item_on_the_meeting_page_and_in_meine_sitzungen(client, demo):
+    land_item = AgendaItem.objects.get(meeting__name="14. Sitzung des Stadtrates", public=False)
+    url = reverse("council:meeting_detail", kwargs={"pk": land_item.meeting_id})
+    land = Paper.objects.get(consultations__agenda_item=land_item)
+    anonymous = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username="member", password=DEMO_PASSWORD)
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    mine = client.get(reverse("council:my_meetings"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert land_item.name not in anonymous.text
+    assert land_item.name in page.text
+    assert f'href="{land.get_absolute_url()}"' in page.text
+    assert land_item.name in mine.text
+    secret_attachment = Attachment.objects.get(paper=land, public=False)
+    assert f'href="{secret_attachment.get_absolute_url()}"' in mine.text
+    assert client.get(secret_attachment.get_absolute_url()).status_code == 200
