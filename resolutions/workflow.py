@@ -245,7 +245,24 @@ class Transition:
     by_hand: bool = True
 
 
-S = Paper.State
+S, A = Paper.State, PaperEvent.Action
+
+
+def _office_move(name: str, label: Promise, action: str, sources: set[str], target: str) -> Transition:
+    """A row for a move the council office makes through the meeting services, not by a button."""
+    return Transition(
+        name=name,
+        label=label,
+        action=action,
+        sources=frozenset(sources),
+        target=target,
+        permits=_may_work_the_agenda,
+        # Only "schedule" starts from released; the others need a Vorlage still in consultation.
+        state_error=NOT_RELEASED_ERROR if S.RELEASED in sources else PAPER_CLOSED_ERROR,
+        role_error=AGENDA_ROLE_ERROR,
+        by_hand=False,
+    )
+
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -303,61 +320,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_comment=True,
     ),
     # --- moves made by the meeting services (resolutions.services.consultation) ---
-    Transition(
-        name="schedule",
-        label=_("Put on an agenda"),
-        action=PaperEvent.Action.SCHEDULED,
-        sources=frozenset({S.RELEASED, S.IN_CONSULTATION}),
-        target=S.IN_CONSULTATION,
-        permits=_may_work_the_agenda,
-        state_error=NOT_RELEASED_ERROR,
-        role_error=AGENDA_ROLE_ERROR,
-        by_hand=False,
-    ),
-    Transition(
-        name="unschedule",
-        label=_("Take off the agenda"),
-        action=PaperEvent.Action.UNSCHEDULED,
-        sources=frozenset({S.IN_CONSULTATION}),
-        target=S.RELEASED,
-        permits=_may_work_the_agenda,
-        state_error=PAPER_CLOSED_ERROR,
-        role_error=AGENDA_ROLE_ERROR,
-        by_hand=False,
-    ),
-    Transition(
-        name="defer",
-        label=_("Defer to a later meeting"),
-        action=PaperEvent.Action.DEFERRED,
-        sources=frozenset({S.IN_CONSULTATION}),
-        target=S.IN_CONSULTATION,
-        permits=_may_work_the_agenda,
-        state_error=PAPER_CLOSED_ERROR,
-        role_error=AGENDA_ROLE_ERROR,
-        by_hand=False,
-    ),
-    Transition(
-        name="advance",
-        label=_("Record the recommendation"),
-        action=PaperEvent.Action.ADVANCED,
-        sources=frozenset({S.IN_CONSULTATION}),
-        target=S.IN_CONSULTATION,
-        permits=_may_work_the_agenda,
-        state_error=PAPER_CLOSED_ERROR,
-        role_error=AGENDA_ROLE_ERROR,
-        by_hand=False,
-    ),
-    Transition(
-        name="decide",
-        label=_("Record the decision"),
-        action=PaperEvent.Action.DECIDED,
-        sources=frozenset({S.IN_CONSULTATION}),
-        target=S.DECIDED,
-        permits=_may_work_the_agenda,
-        state_error=PAPER_CLOSED_ERROR,
-        role_error=AGENDA_ROLE_ERROR,
-        by_hand=False,
-    ),
+    _office_move("schedule", _("Put on an agenda"), A.SCHEDULED, {S.RELEASED, S.IN_CONSULTATION}, S.IN_CONSULTATION),
+    _office_move("unschedule", _("Take off the agenda"), A.UNSCHEDULED, {S.IN_CONSULTATION}, S.RELEASED),
+    _office_move("defer", _("Defer to a later meeting"), A.DEFERRED, {S.IN_CONSULTATION}, S.IN_CONSULTATION),
+    _office_move("advance", _("Record the recommendation"), A.ADVANCED, {S.IN_CONSULTATION}, S.IN_CONSULTATION),
+    _office_move("decide", _("Record the decision"), A.DECIDED, {S.IN_CONSULTATION}, S.DECIDED),
 )
 
 TRANSITIONS_BY_NAME: dict[str, Transition] = {transition.name: transition for transition in TRANSITIONS}
