@@ -1,12 +1,25 @@
 """Alliances (Bündnisse) a body takes part in, how each membership was decided, who sits where."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from council.models import Body, Organization, Person, TimeStampedModel
 from resolutions.models import Attachment, Decision, Paper
+
+
+class AllianceQuerySet(models.QuerySet):
+    def with_own_membership(self):
+        """Annotate each alliance with the state and joining day of its own body's membership.
+
+        `own_state` and `own_joined_on` are None where the body is no member (yet).
+        """
+        own = AllianceMembership.objects.filter(alliance=OuterRef("pk"), member_body=OuterRef("body"))
+        return self.annotate(
+            own_state=Subquery(own.values("state")[:1]), own_joined_on=Subquery(own.values("joined_on")[:1])
+        )
 
 
 class Alliance(TimeStampedModel):
@@ -51,6 +64,8 @@ class Alliance(TimeStampedModel):
     )
     website = models.URLField(_("website"), blank=True, help_text=_("The alliance's own website, if any."))
 
+    objects = AllianceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("alliance")
         verbose_name_plural = _("alliances")
@@ -58,6 +73,9 @@ class Alliance(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("alliances:alliance_detail", kwargs={"slug": self.slug})
 
 
 class AllianceAim(TimeStampedModel):
@@ -155,6 +173,16 @@ class AllianceMembership(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("The Beitrittserklärung, from the Vorlage's attachments."),
+    )
+    # The Vorlage whose positive decision ends the membership; the exit takes the decision's date.
+    exit_paper = models.ForeignKey(
+        Paper,
+        verbose_name=_("exit Vorlage"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alliance_exits",
+        help_text=_("The Vorlage whose decision ends this membership."),
     )
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True, help_text=_("When it was proposed."))
     joined_on = models.DateField(_("joined on"), null=True, blank=True, help_text=_("The day of the decision to join."))

@@ -182,3 +182,9 @@ LOGGING = {
 RATSBUCH_MAX_UPLOAD_BYTES = int(os.environ.get("RATSBUCH_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# The services called, in this order, inside the transaction of a decision after a result
+# that settles a Vorlage is recorded (the authoritative step's result, or a withdrawal), as
+# `service(decision=..., by=...)`. Dotted paths, so that resolutions does not import the
+# apps that depend on it (alliances: a decided Vorlage settles alliance memberships).
+RATSBUCH_DECISION_FOLLOWERS = ["alliances.services.membership_follow_decision"]

@@ -26,5 +26,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("resolutions.urls")),
+    path("", include("alliances.urls")),
     path("", include((council_patterns, "council"))),
 ]

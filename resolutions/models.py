@@ -520,3 +520,62 @@ class FactionVote(TimeStampedModel):
 
     def __str__(self):
         return f"{self.faction}: {self.votes_yes}/{self.votes_no}/{self.votes_abstain}"
+
+
+def minutes_upload_to(instance, filename):
+    # Under the meeting's number, like attachments under their KSD number: an operator can
+    # find a meeting's Niederschrift in the media folder without a database at hand.
+    return f"minutes/{instance.meeting_id}/{filename}"
+
+
+class Minutes(TimeStampedModel):
+    """The finalised Niederschrift of a held meeting: two PDFs stored once and never rendered again.
+
+    Later edits of decisions do not change it; the checksums prove that the files served are
+    the ones finalised.
+    """
+
+    meeting = models.OneToOneField(
+        "council.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        related_name="minutes",
+        help_text=_("The held meeting these minutes record."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=minutes_upload_to,
+        max_length=300,
+        help_text=_("The full minutes, the non-public part included, as PDF."),
+    )
+    public_file = models.FileField(
+        _("public file"),
+        upload_to=minutes_upload_to,
+        max_length=300,
+        help_text=_("The minutes of the public part alone, as PDF, for everyone else."),
+    )
+    sha512 = models.CharField(_("SHA-512"), max_length=128, help_text=_("Checksum of the full minutes, hex."))
+    public_sha512 = models.CharField(
+        _("public SHA-512"), max_length=128, help_text=_("Checksum of the public minutes, hex.")
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), help_text=_("When the council office finalised them."))
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Who in the council office finalised them."),
+    )
+
+    class Meta:
+        verbose_name = _("Niederschrift")
+        verbose_name_plural = _("Niederschriften")
+        constraints = [
+            models.CheckConstraint(condition=Q(sha512__regex=r"^[0-9a-f]{128}$"), name="minutes_sha512_hex"),
+            models.CheckConstraint(
+                condition=Q(public_sha512__regex=r"^[0-9a-f]{128}$"), name="minutes_public_sha512_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.meeting)

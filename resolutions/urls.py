@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from resolutions.views import agenda, drafting, reading, workflow
+from resolutions.views import agenda, documents, drafting, meeting_documents, reading, workflow
 
 
 class ReferenceConverter:
@@ -26,6 +26,7 @@ urlpatterns = [
     path("vorlagen/", reading.paper_list, name="paper_list"),
     path("vorlagen/<ksd:reference>/", reading.paper_detail, name="paper_detail"),
     path("vorlagen/<ksd:reference>/anlagen/<int:pk>/", reading.attachment_download, name="attachment_download"),
+    path("vorlagen/<ksd:reference>/pdf/", documents.paper_pdf, name="paper_pdf"),
     # drafting
     path("vorlagen/neu/", drafting.paper_create, name="paper_create"),
     path("vorlagen/<ksd:reference>/bearbeiten/", drafting.paper_update, name="paper_update"),
@@ -39,4 +40,12 @@ urlpatterns = [
     # the council office's agenda work and results (the meeting pages themselves are council's)
     path("sitzungen/<int:pk>/tagesordnung/", agenda.agenda_edit, name="agenda_edit"),
     path("sitzungen/<int:pk>/top/<int:item>/ergebnis/", agenda.decision_record, name="decision_record"),
+    # a meeting's documents: the invitation, the Niederschrift and finalising it
+    path("sitzungen/<int:pk>/einladung.pdf", meeting_documents.invitation_pdf, name="meeting_invitation_pdf"),
+    path("sitzungen/<int:pk>/niederschrift.pdf", meeting_documents.minutes_pdf, name="meeting_minutes_pdf"),
+    path(
+        "sitzungen/<int:pk>/niederschrift/abschliessen/",
+        meeting_documents.minutes_finalise,
+        name="meeting_minutes_finalise",
+    ),
 ]

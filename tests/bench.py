@@ -93,7 +93,66 @@ def main(argv: list[str] | None = None) -> int:
             client.login(username="clerk", password="ratsbuch-demo")
             _measure("/vorlagen/ first page, clerk", get("/vorlagen/"), args.rounds)
             _measure("/vorlagen/20135317/ seed Vorlage, clerk", get("/vorlagen/20135317/"), args.rounds)
+            client.logout()
+            _bench_pdf(client, Path(folder), args.rounds)
     return 0
+
+
+def _bench_pdf(client, folder: Path, rounds: int) -> None:
+    """The PDF Vorlage: the app's overhead over WeasyPrint, and a cached PDF against a static file.
+
+    Targets: rendering through the app within 1.3 times WeasyPrint's conversion of the same
+    HTML, and a cached PDF within twice the time Django takes to serve a file of that size.
+    """
+    from django.core.files.storage import default_storage
+    from django.test import RequestFactory
+    from django.views.static import serve
+
+    from resolutions import pdf
+    from resolutions.models import Attachment, Paper
+
+    path = "/vorlagen/20135317/pdf/"
+
+    def clear_cache():
+        if not default_storage.exists(pdf.CACHE_FOLDER):
+            return
+        _folders, files = default_storage.listdir(pdf.CACHE_FOLDER)
+        for name in files:
+            default_storage.delete(f"{pdf.CACHE_FOLDER}/{name}")
+
+    def app_uncached():
+        clear_cache()
+        _ok(client.get(path))
+
+    paper = Paper.objects.select_related("body", "under_direction_of").get(reference="20135317")
+    attachments = list(Attachment.objects.filter(paper=paper, public=True).order_by("order", "pk"))
+    html = pdf.render_pdf_html(
+        "pdf/paper.html",
+        {"paper": paper, "attachments": attachments},
+        title=f"KSD {paper.reference} – {paper.name}",
+        created=paper.modified,
+    )
+    app = _measure(f"{path} PDF through the app, cache cleared", app_uncached, rounds)
+    alone = _measure("the same HTML, WeasyPrint conversion alone", lambda: pdf.html_to_pdf(html), rounds)
+
+    size = len(_ok(client.get(path)).content)
+    static_file = folder / "same-size.pdf"
+    static_file.write_bytes(os.urandom(size))
+    request = RequestFactory().get("/same-size.pdf")
+
+    def static():
+        response = serve(request, static_file.name, document_root=str(folder))
+        b"".join(response.streaming_content)
+        response.close()
+
+    cached = _measure(f"{path} PDF through the app, cache warm ({size} bytes)", get_ok(client, path), rounds)
+    plain = _measure("django.views.static.serve, a file of the same size", static, rounds)
+    print(f"PDF: app / WeasyPrint alone = {app / alone:.2f} (target <= 1.3)")
+    print(f"PDF: cached / static file   = {cached / plain:.2f} (target <= 2)")
+
+
+def get_ok(client, path):
+    return lambda: _ok(client.get(path))
 
 
 def _ok(response):

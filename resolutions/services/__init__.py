@@ -7,6 +7,7 @@ concern; import from here:
 - `numbering`: KSD numbers and the creation of a Vorlage;
 - `drafting`: editing a draft, its Beratungsfolge, co-signing, release, withdrawal, attachments.
 - `consultation`: agendas of meetings and the decisions recorded on them.
+- `minutes`: the invitation and the Niederschrift of a meeting as PDF, and finalising it.
 """
 
 from resolutions.services.consultation import (
@@ -62,6 +63,14 @@ from resolutions.services.drafting import (
     paper_update,
     paper_withdraw,
 )
+from resolutions.services.minutes import (
+    MINUTES_ALREADY_FINAL_ERROR,
+    MINUTES_NOT_HELD_ERROR,
+    MINUTES_ROLE_ERROR,
+    invitation_render,
+    minutes_finalise,
+    minutes_render,
+)
 from resolutions.services.numbering import (
     REFERENCE_EXHAUSTED_ERROR,
     REFERENCE_FORMAT_ERROR,
@@ -91,6 +100,9 @@ __all__ = [
     "LATER_MEETING_ERROR",
     "MEETING_CLOSED_ERROR",
     "MEETING_NOT_HELD_ERROR",
+    "MINUTES_ALREADY_FINAL_ERROR",
+    "MINUTES_NOT_HELD_ERROR",
+    "MINUTES_ROLE_ERROR",
     "NO_COSIGNERS_ERROR",
     "NO_PENDING_STEP_ERROR",
     "NOT_A_FACTION_ERROR",
@@ -121,6 +133,9 @@ __all__ = [
     "attachment_replace",
     "consultations_replace",
     "decision_record",
+    "invitation_render",
+    "minutes_finalise",
+    "minutes_render",
     "paper_allocate_reference",
     "paper_cosign",
     "paper_create",

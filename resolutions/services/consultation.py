@@ -23,11 +23,13 @@ it returns to the office's pool (see `resolutions.queries`).
 import re
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -593,7 +595,9 @@ def decision_record(
         row.save()
     if transition is not None:
         _move(paper, transition, by=by, comment=comment)
-    # Extension point for the alliances app: a positive authoritative decision on a Vorlage
-    # linked to an AllianceMembership makes it "joined". Call the alliance service from
-    # here, in this transaction (no signals): it receives `decision`.
+    if consultation.authoritative or result == Decision.Result.WITHDRAWN:
+        # The apps that follow the council (alliances: memberships decided by this Vorlage)
+        # move in this transaction, without signals and without resolutions importing them.
+        for path in settings.RATSBUCH_DECISION_FOLLOWERS:
+            import_string(path)(decision=decision, by=by)
     return decision
