@@ -93,6 +93,8 @@ def paper_detail(request, reference):
         The steps of the Beratungsfolge in order, each with the decisions the user may read.
     ``attachments``
         The attachments the user may download.
+    ``alliance_exits``
+        The alliance memberships whose exit this Vorlage decides.
     ``alliance_memberships``
         The alliance memberships this Vorlage decides.
     ``insider``
@@ -132,6 +134,12 @@ def paper_detail(request, reference):
                     "alliance", "member_body", "member_organization"
                 ),
             ),
+            Prefetch(
+                "alliance_exits",
+                queryset=alliance_membership_model.objects.select_related(
+                    "alliance", "member_body", "member_organization"
+                ),
+            ),
         )
     )
     paper = get_object_or_404(papers, reference=reference)
@@ -148,6 +156,7 @@ def paper_detail(request, reference):
         "consultations": paper.consultations.all(),
         "attachments": attachments,
         "alliance_memberships": paper.alliance_memberships.all(),
+        "alliance_exits": paper.alliance_exits.all(),
         "insider": insider,
         "events": events,
         "cosignatures": cosignatures,

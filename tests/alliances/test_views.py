@@ -392,3 +392,20 @@ def test_demo_alliance_page_shows_ludwigshafen_joined(client):
     assert seats[0][1] == member and seats[0][0].description == "Bereichsleiterin 5-11"
     assert len(page["initiators"]) == 6
     assert [m.member.name for m in page["partners"]] == ["Entwicklungsagentur Rheinland-Pfalz"]
+
+
+def test_the_exit_vorlage_page_says_which_membership_it_decides(client, office, joined, body):
+    exit_paper = ReleasedPaperFactory(body=body, reference="20160101")
+    client.force_login(office)
+    client.post(
+        reverse("alliances:membership_exit", kwargs={"slug": joined.alliance.slug, "pk": joined.pk}),
+        {"paper": exit_paper.reference},
+        **EN,
+    )
+    client.logout()
+
+    response = client.get(exit_paper.get_absolute_url(), **EN)
+
+    assert response.status_code == 200
+    assert list(response.context["alliance_exits"]) == [joined]
+    assert joined.alliance.get_absolute_url() in response.content.decode()

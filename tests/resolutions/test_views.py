@@ -542,7 +542,7 @@ def test_detail_queries_do_not_grow_with_consultations(client, django_assert_max
     paper = _consulted_paper(body, unit, count)
 
     # One more than the document needs: the timeline of events.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(detail_url(paper))
 
     assert len(response.context["consultations"]) == count
@@ -554,7 +554,7 @@ def test_detail_queries_do_not_grow_for_a_member(client, django_assert_max_num_q
     paper = _consulted_paper(unit.body, unit, count)
     client.force_login(member)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(detail_url(paper))
 
     assert len(response.context["consultations"]) == count

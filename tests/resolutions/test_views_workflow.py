@@ -225,7 +225,7 @@ def test_detail_queries_do_not_grow_with_events_and_cosigners(
         Cosignature.objects.create(paper=cosigning, signer=head)
     client.force_login(clerk)
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(detail_url(cosigning))
 
     assert len(response.context["events"]) == count + 2
