@@ -19,6 +19,7 @@ from .models import (
     Cosignature,
     Decision,
     FactionVote,
+    Minutes,
     Paper,
     PaperEvent,
     ReferenceCounter,
@@ -202,3 +203,24 @@ class FactionVoteAdmin(admin.ModelAdmin):
     search_fields = ["decision__consultation__paper__reference", "faction__name"]
     autocomplete_fields = ["decision", "faction"]
     readonly_fields = ["created", "modified"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    """Finalised minutes are the record: listed and readable, never added, changed or deleted here."""
+
+    list_display = ["meeting", "finalised_at", "finalised_by"]
+    list_select_related = ["meeting", "finalised_by"]
+    search_fields = ["meeting__name", "sha512", "public_sha512"]
+    date_hierarchy = "finalised_at"
+    fields = ["meeting", "file", "sha512", "public_file", "public_sha512", "finalised_at", "finalised_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,10 +6,12 @@ import itertools
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from alliances.models import Alliance, AllianceAim, AllianceMembership, Representation
@@ -21,6 +23,7 @@ from resolutions.models import (
     Cosignature,
     Decision,
     FactionVote,
+    Minutes,
     Paper,
     PaperEvent,
     ReferenceCounter,
@@ -71,6 +74,19 @@ def _cosignature():
     return Cosignature.objects.create(paper=PaperFactory(), signer=UserFactory())
 
 
+def _minutes():
+    checksum = hashlib.sha512(TINY_PDF).hexdigest()
+    return Minutes.objects.create(
+        meeting=MeetingFactory(state="held"),
+        file=ContentFile(TINY_PDF, name="niederschrift.pdf"),
+        public_file=ContentFile(TINY_PDF, name="niederschrift-oeffentlich.pdf"),
+        sha512=checksum,
+        public_sha512=checksum,
+        finalised_at=timezone.now(),
+        finalised_by=UserFactory(),
+    )
+
+
 def _alliance_membership():
     # Mix the two kinds of members, so that the list shows both.
     if next(_serial) % 2:
@@ -97,12 +113,13 @@ MAKERS = {
     Attachment: AttachmentFactory,
     Decision: DecisionFactory,
     FactionVote: FactionVoteFactory,
+    Minutes: _minutes,
     Alliance: AllianceFactory,
     AllianceAim: AllianceAimFactory,
     AllianceMembership: _alliance_membership,
     Representation: lambda: RepresentationFactory(person=PersonFactory()),
 }
-READ_ONLY = {ReferenceCounter, PaperEvent}
+READ_ONLY = {ReferenceCounter, PaperEvent, Minutes}
 
 
 def _url(model, view, *args):
