@@ -10,7 +10,8 @@ from council.models import Organization
 from council.roles import Role
 from resolutions import services
 from resolutions.models import Consultation, Paper
-from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory, UnitFactory, UserFactory
+from tests.council.conftest import seat
+from tests.factories import CommitteeFactory, FactionFactory, MembershipFactory, PersonFactory, UnitFactory, UserFactory
 
 
 def messages_of(error: ValidationError) -> list:
@@ -127,3 +128,34 @@ def paper_in(request):
 @pytest.fixture
 def faction(body):
     return CommitteeFactory(body=body, name="SPD-Fraktion", organization_type=Organization.Type.FACTION)
+
+
+# --- a released Vorlage before the committees (agenda and decision tests) ----------------
+PROPOSAL = "Der Stadtrat beschließt den Beitritt der Stadt zum Bündnis."
+
+
+@pytest.fixture
+def paper(released) -> Paper:
+    """The released Vorlage, with a Beschlussvorschlag."""
+    Paper.objects.filter(pk=released.pk).update(proposal=PROPOSAL)
+    released.refresh_from_db()
+    return released
+
+
+@pytest.fixture
+def factions(body) -> dict:
+    return {
+        "SPD": FactionFactory(body=body, name="SPD-Fraktion"),
+        "CDU": FactionFactory(body=body, name="CDU-Fraktion"),
+    }
+
+
+@pytest.fixture
+def committee_seats(committee, factions) -> list:
+    """Five votes in the committee (SPD 3, CDU 2) and a deputy without a vote."""
+    spd, cdu = factions["SPD"], factions["CDU"]
+    return [
+        *(seat(committee, faction=spd) for _ in range(3)),
+        *(seat(committee, faction=cdu) for _ in range(2)),
+        seat(committee, faction=spd, voting_right=False),
+    ]

@@ -49,15 +49,14 @@ from tests.council.conftest import at, meeting_of, seat
 from tests.factories import (
     AgendaItemFactory,
     ConsultationFactory,
-    FactionFactory,
     ReleasedPaperFactory,
 )
+from tests.resolutions.conftest import PROPOSAL
 
 S = Paper.State
 R = Decision.Result
 ROLES = ["anonymous", "clerk", "head", "member", "office", "admin_user"]
 NOT_OFFICE = ["clerk", "head", "member"]
-PROPOSAL = "Der Stadtrat beschließt den Beitritt der Stadt zum Bündnis."
 
 
 @pytest.fixture(autouse=True)
@@ -68,32 +67,6 @@ def _english(client):
 
 
 # --- fixtures -------------------------------------------------------------------------
-@pytest.fixture
-def paper(released) -> Paper:
-    Paper.objects.filter(pk=released.pk).update(proposal=PROPOSAL)
-    released.refresh_from_db()
-    return released
-
-
-@pytest.fixture
-def factions(body) -> dict:
-    return {
-        "SPD": FactionFactory(body=body, name="SPD-Fraktion"),
-        "CDU": FactionFactory(body=body, name="CDU-Fraktion"),
-    }
-
-
-@pytest.fixture
-def committee_seats(committee, factions) -> list:
-    """Five votes in the committee (SPD 3, CDU 2) and a deputy without a vote."""
-    spd, cdu = factions["SPD"], factions["CDU"]
-    return [
-        *(seat(committee, faction=spd) for _ in range(3)),
-        *(seat(committee, faction=cdu) for _ in range(2)),
-        seat(committee, faction=spd, voting_right=False),
-    ]
-
-
 @pytest.fixture
 def council_seats(city_council, factions) -> list:
     """Seven votes in the Stadtrat (SPD 4, CDU 3) and the mayor, who votes for no Fraktion."""

@@ -50,43 +50,15 @@ from tests.factories import (
     OtherBodyFactory,
     ReleasedPaperFactory,
 )
-from tests.resolutions.conftest import messages_of, rendered
+from tests.resolutions.conftest import PROPOSAL, messages_of, rendered
 
 S = Paper.State
 A = PaperEvent.Action
 R = Decision.Result
 NOT_OFFICE = ["clerk", "head", "member", "anonymous"]
-PROPOSAL = "Der Stadtrat beschließt den Beitritt der Stadt zum Bündnis."
 
 
 # --- fixtures -------------------------------------------------------------------------
-@pytest.fixture
-def paper(released) -> Paper:
-    """The released Vorlage, with a Beschlussvorschlag."""
-    Paper.objects.filter(pk=released.pk).update(proposal=PROPOSAL)
-    released.refresh_from_db()
-    return released
-
-
-@pytest.fixture
-def factions(body) -> dict:
-    return {
-        "SPD": FactionFactory(body=body, name="SPD-Fraktion"),
-        "CDU": FactionFactory(body=body, name="CDU-Fraktion"),
-    }
-
-
-@pytest.fixture
-def committee_seats(committee, factions) -> list:
-    """Five votes in the committee (SPD 3, CDU 2) and a deputy without a vote."""
-    spd, cdu = factions["SPD"], factions["CDU"]
-    return [
-        *(seat(committee, faction=spd) for _ in range(3)),
-        *(seat(committee, faction=cdu) for _ in range(2)),
-        seat(committee, faction=spd, voting_right=False),
-    ]
-
-
 @pytest.fixture
 def council_seats(city_council, factions) -> list:
     """Seven votes in the Stadtrat: SPD 4, CDU 3."""
