@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from council.roles import actor_for
-from council.views.office import office_body, office_required
+from council.roles import actor_for, office_required
+from council.views.office import office_body
 from resolutions.models import Attachment, Decision, Paper
 
 from . import services

@@ -5,8 +5,10 @@ or head works for and the organizations a council member sits in come from the m
 of the person linked to the user. Every permission check in the project starts here.
 """
 
-from functools import cached_property
+from functools import cached_property, wraps
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,3 +102,19 @@ def actor_for(user) -> Actor:
         actor = Actor(user)
         user._ratsbuch_actor = actor
     return actor
+
+
+OFFICE_ONLY_MESSAGE = _("Only the council office and administrators may use this page.")
+
+
+def office_required(view):
+    """Let only the council office (and administrators) into a view: anonymous users log in, others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not actor_for(request.user).is_office:
+            raise PermissionDenied(OFFICE_ONLY_MESSAGE)
+        return view(request, *args, **kwargs)
+
+    return wrapped

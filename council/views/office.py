@@ -6,11 +6,8 @@ meeting may move is the answer of `council.meetings.MEETING_TRANSITIONS`; the vi
 only to decide what to show, and leave the decision to the one service of each step.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,9 +25,8 @@ from council.meetings import (
     notice_warning,
 )
 from council.models import Attendance, Body, Meeting
-from council.roles import actor_for
+from council.roles import actor_for, office_required
 
-OFFICE_ONLY_MESSAGE = _("Only the council office plans meetings, builds their agendas and records their results.")
 NO_BODY_MESSAGE = _("No municipality has been set up yet; an administrator adds it first.")
 MEETING_CREATED_MESSAGE = _("The meeting “%(meeting)s” was planned.")
 MEETING_UPDATED_MESSAGE = _("The meeting “%(meeting)s” was saved.")
@@ -66,19 +62,6 @@ TRANSITION_SUCCESS_MESSAGES = {
     "hold": _("“%(meeting)s” is marked as held; record the attendance and the results now."),
     "cancel": _("“%(meeting)s” was cancelled; the Vorlagen on its agenda are back in the pool."),
 }
-
-
-def office_required(view):
-    """Let only the council office (and administrators) in: others logged in get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not actor_for(request.user).is_office:
-            raise PermissionDenied(OFFICE_ONLY_MESSAGE)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def office_body(request) -> Body:

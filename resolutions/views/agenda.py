@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.meetings import eligible_attendees, voting_members_present
 from council.models import AgendaItem, Attendance, Meeting, Organization
-from council.views.office import office_required
+from council.roles import office_required
 from resolutions import services
 from resolutions.forms.agenda import (
     FREE_ITEM_SUGGESTIONS,

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from council import queries
 from council.models import Meeting
-from council.roles import actor_for
-from council.views.office import office_required
+from council.roles import actor_for, office_required
 from resolutions import services
 from resolutions.models import Minutes
 
