@@ -195,6 +195,16 @@ class Organization(TimeStampedModel):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People the public may read about: those who hold or held a seat outside the administration.
+
+        Council members, committee members and Fraktion members appear in the public record;
+        the staff of the administration (members of a Verwaltungsbereich only) do not.
+        """
+        return self.filter(pk__in=Membership.objects.public().values("person_id"))
+
+
 class Person(TimeStampedModel):
     """A council member, citizen expert or employee who appears in the record."""
 
@@ -232,6 +242,8 @@ class Person(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True, help_text=_("Published only if the person agreed."))
     phone = models.CharField(_("phone"), max_length=50, blank=True, help_text=_("Published only if the person agreed."))
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
@@ -247,6 +259,10 @@ class Person(TimeStampedModel):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def public(self):
+        """Seats the public may read about: every membership except those in a Verwaltungsbereich."""
+        return self.exclude(organization__organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
+
     def active(self, on=None):
         """Memberships that hold on the given day (today by default)."""
         on = on or timezone.localdate()

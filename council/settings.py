@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "council",
     "resolutions",
     "alliances",
+    "oparl",
 ]
 
 MIDDLEWARE = [
