@@ -14,6 +14,14 @@ from simple_history.models import HistoricalRecords
 from council.models import AgendaItem, Body, Organization, Person, TimeStampedModel
 from council.roles import actor_for
 
+# What a Vorlage's reference may look like: our own KSD numbers are eight digits (20135317), but
+# history imported from another system keeps its references as given, e.g. "VO/2013/0123" or
+# "0815/2013". Segments of letters, digits, dots, dashes and underscores, separated by single
+# slashes, each starting with a letter or digit: no empty or dot-only segment, which a browser
+# would fold away in a URL. Shared by the `paper_reference_format` constraint and the URL converter.
+REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
+REFERENCE_MAX_LENGTH = 50
+
 
 class PaperQuerySet(models.QuerySet):
     def released(self):
@@ -75,8 +83,11 @@ class Paper(TimeStampedModel):
     )
     # The KSD number (Kommunales Sitzungsdienst-Aktenzeichen): YYYY + four digits, the year
     # being the year of the paper's date. Allocated once by resolutions.services, never reused.
+    # A Vorlage imported from another system keeps that system's reference (REFERENCE_PATTERN).
     reference = models.CharField(
-        _("KSD number"), max_length=8, help_text=_("Year and a four-digit serial number, e.g. 20135317.")
+        _("KSD number"),
+        max_length=REFERENCE_MAX_LENGTH,
+        help_text=_("Year and a four-digit serial number, e.g. 20135317; imported Vorlagen keep theirs as given."),
     )
     paper_type = models.CharField(
         _("type"), max_length=30, choices=Type.choices, default=Type.RESOLUTION, help_text=_("OParl paperType.")
@@ -154,7 +165,9 @@ class Paper(TimeStampedModel):
         ordering = ["-date", "-reference"]
         constraints = [
             models.UniqueConstraint(fields=["body", "reference"], name="paper_unique_reference_per_body"),
-            models.CheckConstraint(condition=Q(reference__regex=r"^[0-9]{8}$"), name="paper_reference_format"),
+            models.CheckConstraint(
+                condition=Q(reference__regex=rf"^(?:{REFERENCE_PATTERN})$"), name="paper_reference_format"
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="paper_version_positive"),
         ]
         indexes = [models.Index(fields=["state", "-date"], name="paper_state_date")]

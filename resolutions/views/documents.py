@@ -41,7 +41,7 @@ def paper_pdf(request, reference):
         created=paper.modified,
     )
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="Vorlage-{paper.reference}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="Vorlage-{paper.reference.replace("/", "-")}.pdf"'
     # Who may read a Vorlage can change (a draft, a non-public paper); shared caches keep no copy.
     patch_cache_control(response, private=True)
     return response
