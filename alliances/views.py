@@ -10,11 +10,12 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from council.models import Person
 from council.roles import actor_for, office_required
 from council.views.office import office_body
 from resolutions.models import Attachment, Decision, Paper
@@ -101,7 +102,11 @@ def alliance_detail(request, slug):
     alliance = get_object_or_404(
         Alliance.objects.select_related("body", "founding_declaration__paper").prefetch_related("aims"), slug=slug
     )
-    representations = Representation.objects.select_related("person").order_by("group", "pk")
+    representations = (
+        Representation.objects.select_related("person")
+        .annotate(person_is_public=Exists(Person.objects.public().filter(pk=OuterRef("person_id"))))
+        .order_by("group", "pk")
+    )
     memberships = list(
         alliance.memberships.select_related(
             "member_body",

@@ -7,12 +7,14 @@ of `resolutions` to these reads (see `council.views.meetings`).
 import calendar
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Body, Meeting, Organization
+from .models import Body, Meeting, Membership, Organization, Person
 from .roles import Actor
 
 # The oldest and newest year the calendar pages accept in ?month=; outside this a council
@@ -126,3 +128,180 @@ def month_weeks(first: datetime.date, meetings, today: datetime.date) -> list[li
         ]
         for week in month_grid(first)
     ]
+
+
+# --- the directory: organizations and people ---------------------------------------------
+# The order of the sections of the organization list: those that meet and decide first, the
+# political groups next, the bodies outside the council after, the administration last.
+ORGANIZATION_TYPE_ORDER = [
+    Organization.Type.COMMITTEE,
+    Organization.Type.FACTION,
+    Organization.Type.PARTY,
+    Organization.Type.EXTERNAL_COMMITTEE,
+    Organization.Type.INSTITUTION,
+    Organization.Type.OTHER,
+    Organization.Type.ADMINISTRATIVE_UNIT,
+]
+# Roles are free text as the body records them; these parts of a role put its holder at the
+# top of a member list, chairs before their deputies (matched in lower case).
+CHAIR_ROLE_PARTS = ("oberbürgermeister", "bürgermeister", "vorsitz")
+DEPUTY_ROLE_PARTS = ("stellv",)
+# The classification OParl's examples give the council itself, which heads the list of Gremien.
+MAIN_ORGAN_CLASSIFICATION = "hauptorgan"
+
+
+def sort_key(text: str) -> str:
+    """A key that sorts names as a German reader expects: Bäcker before Brückl, Groß next to Gross."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def organization_types(values: list[str] | None = None) -> list[tuple[str, str]]:
+    """(value, label) of the organization types in the order of the list, optionally only `values`."""
+    return [(kind.value, kind.label) for kind in ORGANIZATION_TYPE_ORDER if values is None or kind.value in values]
+
+
+def organizations_in_directory(body: Body | None, today: datetime.date | None = None) -> QuerySet[Organization]:
+    """The body's organizations with `current_members` (public seats held today) and the next meeting.
+
+    `next_meeting_id` and `next_meeting_start` name the first meeting ahead that is not
+    cancelled, or None. Each is a subquery, so the list costs one query however long it is.
+    """
+    today = today or timezone.localdate()
+    seats = (
+        Membership.objects.public()
+        .active(today)
+        .filter(organization=OuterRef("pk"))
+        .values("organization")
+        .annotate(count=Count("person", distinct=True))
+        .values("count")
+    )
+    next_meetings = (
+        Meeting.objects.filter(organizations=OuterRef("pk"), start__gte=timezone.now())
+        .exclude(state=Meeting.State.CANCELLED)
+        .order_by("start", "pk")
+    )
+    return (
+        Organization.objects.filter(body=body)
+        .select_related("parent")
+        .annotate(
+            current_members=Coalesce(Subquery(seats), 0),
+            next_meeting_id=Subquery(next_meetings.values("pk")[:1]),
+            next_meeting_start=Subquery(next_meetings.values("start")[:1]),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def is_dissolved(organization: Organization, today: datetime.date | None = None) -> bool:
+    """Whether the organization ended before today."""
+    return organization.end_date is not None and organization.end_date < (today or timezone.localdate())
+
+
+def directory_sections(organizations, today: datetime.date | None = None) -> tuple[list, list]:
+    """Split organizations into ([(type value, label, [current])], [dissolved]), types in list order.
+
+    Within a type by name, the council itself (classification Hauptorgan) first.
+    """
+    today = today or timezone.localdate()
+    by_type: dict[str, list[Organization]] = {}
+    dissolved = []
+    for organization in organizations:
+        if is_dissolved(organization, today):
+            dissolved.append(organization)
+        else:
+            by_type.setdefault(organization.organization_type, []).append(organization)
+    for organizations_of_type in by_type.values():
+        organizations_of_type.sort(
+            key=lambda o: (o.classification.casefold() != MAIN_ORGAN_CLASSIFICATION, sort_key(o.name), o.pk)
+        )
+    dissolved.sort(key=lambda o: (sort_key(o.name), o.pk))
+    sections = [(value, label, by_type[value]) for value, label in organization_types() if value in by_type]
+    return sections, dissolved
+
+
+def role_rank(membership: Membership) -> int:
+    """Where a seat goes in a member list: chairs, deputy chairs, voting members, then advisory seats."""
+    role = membership.role.lower()
+    if any(part in role for part in CHAIR_ROLE_PARTS):
+        return 1 if any(part in role for part in DEPUTY_ROLE_PARTS) else 0
+    return 2 if membership.voting_right else 3
+
+
+def by_role_and_name(memberships) -> list[Membership]:
+    """Seats sorted by role (chairs first, see `role_rank`), then role, then the person's name."""
+    return sorted(
+        memberships,
+        key=lambda m: (
+            role_rank(m),
+            sort_key(m.role),
+            sort_key(m.person.family_name),
+            sort_key(m.person.given_name),
+            m.pk,
+        ),
+    )
+
+
+def public_seats(organization: Organization) -> QuerySet[Membership]:
+    """The organization's public memberships with person and Fraktion; none for a Verwaltungsbereich."""
+    return Membership.objects.public().filter(organization=organization).select_related("person", "on_behalf_of")
+
+
+def current_and_former_seats(
+    organization: Organization, today: datetime.date | None = None
+) -> tuple[list[Membership], list[Membership]]:
+    """The seats held today (by role and name) and the seats of people who have left (latest first).
+
+    Someone who still sits in the organization is not a former member, whatever roles they
+    held before; seats that begin in the future are in neither list.
+    """
+    today = today or timezone.localdate()
+    current = by_role_and_name(public_seats(organization).active(today))
+    former = (
+        public_seats(organization)
+        .filter(end_date__lt=today)
+        .exclude(person__in=[membership.person_id for membership in current])
+        .order_by("-end_date", "person__family_name", "person__given_name", "pk")
+    )
+    return current, list(former)
+
+
+def people_in_directory(
+    body: Body | None, *, query: str = "", faction: Organization | None = None, today: datetime.date | None = None
+) -> QuerySet[Person]:
+    """The body's public people by name, each with `current_seats`: their public seats held today.
+
+    `query` keeps those whose name contains every word of it; `faction` those sitting today in
+    that Fraktion or for it (on its behalf) in another organization.
+    """
+    today = today or timezone.localdate()
+    people = Person.objects.public().filter(body=body)
+    for word in query.split():
+        people = people.filter(
+            Q(family_name__icontains=word) | Q(given_name__icontains=word) | Q(title__icontains=word)
+        )
+    if faction is not None:
+        sitting = Membership.objects.public().active(today).filter(Q(organization=faction) | Q(on_behalf_of=faction))
+        people = people.filter(pk__in=sitting.values("person_id"))
+    seats = Membership.objects.public().active(today).select_related("organization").order_by("organization__name")
+    return people.prefetch_related(Prefetch("memberships", queryset=seats, to_attr="current_seats")).order_by(
+        "family_name", "given_name", "pk"
+    )
+
+
+def factions_of(body: Body | None) -> QuerySet[Organization]:
+    """The body's Fraktionen by name: what the people list filters by."""
+    return Organization.objects.filter(body=body, organization_type=Organization.Type.FACTION).order_by("name")
+
+
+def seats_of(person: Person, today: datetime.date | None = None) -> tuple[list[Membership], list[Membership]]:
+    """A person's public seats: those held today (Gremien first, by type and name) and former ones (latest first)."""
+    today = today or timezone.localdate()
+    rank = {kind: index for index, kind in enumerate(ORGANIZATION_TYPE_ORDER)}
+    seats = person.memberships.public().select_related("organization", "on_behalf_of")
+    current = sorted(
+        seats.active(today),
+        key=lambda m: (rank.get(m.organization.organization_type, len(rank)), m.organization.name, m.pk),
+    )
+    former = seats.filter(end_date__lt=today).order_by("-end_date", "-start_date", "pk")
+    return current, list(former)

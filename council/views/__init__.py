@@ -5,6 +5,7 @@ Vorlagen and decisions of `resolutions` to show them. Council's models and servi
 import the other apps.
 
 - `home`: the start page;
+- `directory`: Gremien, Fraktionen and other organizations, and the people who sit in them;
 - `meetings`: meetings as the public and members see them: list, calendar, agenda, iCal, Meine Sitzungen;
 - `office`: the council office plans meetings, invites, holds or cancels them, records attendance.
 """
