@@ -437,6 +437,23 @@ class AgendaItemQuerySet(models.QuerySet):
         """Items of the public part of the meeting."""
         return self.filter(public=True)
 
+    def visible_to(self, user):
+        """Items the user may see: the public ones, and the non-public ones of meetings they are insiders of.
+
+        The set form of `council.queries.is_insider`: the office (and administrators) see every
+        item, a council member the items of meetings of organizations they sit in today.
+        A test keeps the two in step.
+        """
+        from council.roles import actor_for  # roles reads these models
+
+        actor = actor_for(user)
+        if actor.is_office:
+            return self.all()
+        if not actor.organization_ids:
+            return self.public()
+        insider = AgendaItem.objects.filter(meeting__organizations__in=actor.organization_ids).values("pk")
+        return self.filter(Q(public=True) | Q(pk__in=insider))
+
 
 class AgendaItem(TimeStampedModel):
     """A Tagesordnungspunkt of a meeting."""

@@ -1,0 +1,143 @@
+"""Full-text search over what a user may see: Vorlagen, agenda items, meetings, organizations, people, alliances.
+
+One function, `search()`, and two engines behind it that give the same answers:
+
+- **PostgreSQL**: German full-text search. Each source's weighted fields make one
+  `tsvector` (title A, subject B, body text C, attachment text D), matched with
+  `websearch_to_tsquery('german', …)` so that words are ANDed, `"quoted phrases"` are
+  phrases, `or` and `-word` work; ranked with `ts_rank`, excerpts from `ts_headline`. GIN
+  indexes on exactly these expressions are created by the `…_search_indexes` migrations,
+  on PostgreSQL only (`search_index()` builds them from the same code as the queries).
+- **SQLite** (the embedded default) and any other database: the same analysis in Python.
+  Text is split into tokens the way PostgreSQL's parser does, lowercased, stopwords
+  dropped (they still take a position), German words stemmed with PostgreSQL's Snowball
+  stemmer (which folds ä/ö/ü and ß); the query is parsed the way
+  `websearch_to_tsquery` parses it, and `ts_rank` is computed by its own formula. SQL
+  narrows the candidates first with LIKE patterns that every matching row must have.
+
+What is searched is declared by the apps, not here: `settings.RATSBUCH_SEARCH_SOURCES`
+lists `SearchSource` classes by dotted path (council's in `council.search_sources`, the
+Vorlagen in `resolutions.search`, alliances in `alliances.search`), so council never
+imports the apps that depend on it. A source names the rows a user may see (through the
+models' own visibility rules), its weighted fields, related text (attachments), facets,
+title, date and URL. Only visible rows are ever matched, counted or excerpted.
+
+Where each part lives (everything is imported from `council.search` itself):
+
+- `analysis`: tokens, stopwords, the German stemmer, documents (weighted tsvectors).
+- `query`: the `websearch_to_tsquery` parser, matching and `ts_rank` in Python.
+- `excerpts`: excerpts with the query's words in <mark>, escaped.
+- `sources`: `SearchSource`, `RelatedText` and the registry of sources.
+- `postgres`: the PostgreSQL engine, `document_vector()` and `search_index()`.
+- `fallback`: the Python engine, for SQLite.
+- `results`: `Hit`, `HitList`, `SearchResult`, `FacetValue`.
+- `searching`: `engine()` and `search()` with its facets.
+- `arguments`: `arguments_from()`, the query and facets of a request (search page and feeds).
+"""
+
+from council.search.analysis import (
+    CONFIG,
+    MAX_POSITION,
+    MAX_POSITIONS_PER_LEXEME,
+    NOT_A_LETTER,
+    STOPWORDS,
+    TOKEN,
+    Document,
+    Token,
+    document,
+    stem,
+    tokens,
+)
+from council.search.arguments import (
+    STATE_MAX_LENGTH,
+    YEAR_MAX,
+    YEAR_MIN,
+    SearchArguments,
+    arguments_from,
+)
+from council.search.excerpts import (
+    LESS_THAN,
+    MARK_START,
+    MARK_STOP,
+    SNIPPET_MAX_WORDS,
+    SNIPPET_MIN_WORDS,
+    snippet,
+)
+from council.search.fallback import PythonEngine, like_pattern
+from council.search.postgres import PostgresEngine, document_vector, search_index
+from council.search.query import (
+    QUERY_MAX_LENGTH,
+    QUERY_PIECE,
+    WEIGHTS,
+    And,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    all_lexemes,
+    matches,
+    parse_query,
+    positive_lexemes,
+    rank,
+    searchable,
+)
+from council.search.results import FACETS, FacetValue, Hit, HitList, SearchResult
+from council.search.searching import ORGANIZATION_FACET_SIZE, RANK_DIGITS, engine, search
+from council.search.sources import RelatedText, SearchSource, kind_choices, sources
+
+__all__ = [
+    "CONFIG",
+    "FACETS",
+    "LESS_THAN",
+    "MARK_START",
+    "MARK_STOP",
+    "MAX_POSITION",
+    "MAX_POSITIONS_PER_LEXEME",
+    "NOT_A_LETTER",
+    "ORGANIZATION_FACET_SIZE",
+    "QUERY_MAX_LENGTH",
+    "QUERY_PIECE",
+    "RANK_DIGITS",
+    "SNIPPET_MAX_WORDS",
+    "SNIPPET_MIN_WORDS",
+    "STATE_MAX_LENGTH",
+    "STOPWORDS",
+    "TOKEN",
+    "WEIGHTS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "And",
+    "Document",
+    "FacetValue",
+    "Hit",
+    "HitList",
+    "Not",
+    "Or",
+    "Phrase",
+    "PostgresEngine",
+    "PythonEngine",
+    "RelatedText",
+    "SearchArguments",
+    "SearchResult",
+    "SearchSource",
+    "Term",
+    "Token",
+    "all_lexemes",
+    "arguments_from",
+    "document",
+    "document_vector",
+    "engine",
+    "kind_choices",
+    "like_pattern",
+    "matches",
+    "parse_query",
+    "positive_lexemes",
+    "rank",
+    "search",
+    "search_index",
+    "searchable",
+    "snippet",
+    "sources",
+    "stem",
+    "tokens",
+]
