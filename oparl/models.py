@@ -28,6 +28,15 @@ class Tombstone(models.Model):
     deleted = models.DateTimeField(
         _("deleted"), help_text=_("When it left the public record; served as its `modified`.")
     )
+    # OParl 1.1 asks that an object which held the departed one embedded (a Paper its
+    # Consultation or File, a Meeting its AgendaItem, a Person its Membership, a Body its
+    # LegislativeTerm) count as modified at that moment: the API reads this pair for it.
+    parent_type = models.CharField(
+        _("embedded in (type)"), max_length=30, blank=True, help_text=_("E.g. Paper for a Consultation.")
+    )
+    parent_id = models.PositiveBigIntegerField(
+        _("embedded in (id)"), null=True, blank=True, help_text=_("The primary key of that object.")
+    )
 
     class Meta:
         verbose_name = _("tombstone")
@@ -36,7 +45,10 @@ class Tombstone(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["object_type", "object_id"], name="tombstone_once_per_object"),
         ]
-        indexes = [models.Index(fields=["object_type", "body_id", "deleted"], name="tombstone_type_body_deleted")]
+        indexes = [
+            models.Index(fields=["object_type", "body_id", "deleted"], name="tombstone_type_body_deleted"),
+            models.Index(fields=["parent_type", "parent_id"], name="tombstone_parent"),
+        ]
 
     def __str__(self):
         return f"{self.object_type} {self.object_id}"

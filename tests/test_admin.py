@@ -3,9 +3,11 @@
 import datetime
 import hashlib
 import itertools
+import uuid
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -17,6 +19,7 @@ from django.utils.html import escape
 from alliances.models import Alliance, AllianceAim, AllianceMembership, Representation
 from council.models import AgendaItem, Attendance, Body, LegislativeTerm, Location, Meeting, Membership, Organization
 from council.models import Person as PersonModel
+from oparl.models import ImportedObject, ImportRun, Tombstone
 from resolutions.models import (
     Attachment,
     Consultation,
@@ -118,8 +121,17 @@ MAKERS = {
     AllianceAim: AllianceAimFactory,
     AllianceMembership: _alliance_membership,
     Representation: lambda: RepresentationFactory(person=PersonFactory()),
+    Tombstone: lambda: Tombstone.objects.create(
+        object_type="Paper", object_id=uuid.uuid4().int % 10**9, created=timezone.now(), deleted=timezone.now()
+    ),
+    ImportedObject: lambda: ImportedObject.objects.create(
+        oparl_id=f"https://ris.example.de/oparl/paper/{uuid.uuid4()}",
+        content_type=ContentType.objects.get_for_model(Paper),
+        object_id=1,
+    ),
+    ImportRun: lambda: ImportRun.objects.create(system_url="https://ris.example.de/oparl/", started_at=timezone.now()),
 }
-READ_ONLY = {ReferenceCounter, PaperEvent, Minutes}
+READ_ONLY = {ReferenceCounter, PaperEvent, Minutes, Tombstone, ImportedObject, ImportRun}
 
 
 def _url(model, view, *args):

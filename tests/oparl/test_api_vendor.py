@@ -1,0 +1,58 @@
+"""The vendor extensions on Paper: the texts of a Vorlage, which OParl has no property for."""
+
+from oparl import serializers
+from oparl.validation import validate_object
+from resolutions import demo
+from resolutions.models import Paper
+from tests.oparl.conftest import api_url
+
+TEXTS = {
+    "ratsbuch:explanation": "explanation",
+    "ratsbuch:proposalAddressee": "proposal_addressee",
+    "ratsbuch:proposal": "proposal",
+    "ratsbuch:financialImpact": "financial_impact",
+}
+
+
+def test_the_property_names_carry_the_vendor_prefix():
+    assert serializers.PAPER_TEXT_PROPERTIES == TEXTS
+
+
+def test_the_seed_vorlage_carries_its_texts_as_stored(oparl_get, oparl_pages, demo_data):
+    seed = Paper.objects.get(reference=demo.SEED_REFERENCE)
+
+    paper = oparl_get(api_url("oparl:paper", pk=seed.pk))
+
+    assert paper["ratsbuch:explanation"] == demo.SEED_EXPLANATION
+    assert paper["ratsbuch:proposalAddressee"] == demo.SEED_ADDRESSEE
+    assert paper["ratsbuch:proposal"] == demo.SEED_PROPOSAL
+    assert paper["ratsbuch:financialImpact"] == demo.SEED_FEE_SENTENCE
+    assert validate_object(paper, "Paper") == []
+    # The body's list serves the same object.
+    [listed] = [
+        item
+        for item in oparl_pages(api_url("oparl:body_objects", pk=demo_data.pk, kind="papers"))
+        if item["id"] == paper["id"]
+    ]
+    assert {key: listed[key] for key in TEXTS} == {key: paper[key] for key in TEXTS}
+
+
+def test_a_paper_without_texts_carries_none_of_the_properties(oparl_get, record):
+    Paper.objects.filter(pk=record.paper.pk).update(
+        explanation="", proposal_addressee="", proposal="", financial_impact=""
+    )
+
+    paper = oparl_get(api_url("oparl:paper", pk=record.paper.pk))
+
+    assert not set(TEXTS) & set(paper)
+
+
+def test_only_the_texts_there_are_served(oparl_get, record):
+    Paper.objects.filter(pk=record.paper.pk).update(explanation="", proposal="Der Ausschuss empfiehlt.")
+
+    paper = oparl_get(api_url("oparl:paper", pk=record.paper.pk))
+
+    assert {key: paper[key] for key in TEXTS if key in paper} == {
+        "ratsbuch:proposalAddressee": Paper._meta.get_field("proposal_addressee").default,
+        "ratsbuch:proposal": "Der Ausschuss empfiehlt.",
+    }
