@@ -188,4 +188,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # that settles a Vorlage is recorded (the authoritative step's result, or a withdrawal), as
 # `service(decision=..., by=...)`. Dotted paths, so that resolutions does not import the
 # apps that depend on it (alliances: a decided Vorlage settles alliance memberships).
+# The licence the OParl API states for the council's data (a URL, e.g. of CC BY 4.0);
+# empty: no licence is claimed, as the operator has to decide it, not the software.
+RATSBUCH_OPARL_LICENSE = os.environ.get("RATSBUCH_OPARL_LICENSE", "")
 RATSBUCH_DECISION_FOLLOWERS = ["alliances.services.membership_follow_decision"]
+
+# What the search at /suche/ looks through, in this order: each app declares its own
+# sources (`council.search.SearchSource`), so that council does not import the apps that
+# depend on it. Dotted paths, like the decision followers above.
+RATSBUCH_SEARCH_SOURCES = [
+    "resolutions.search.PaperSource",
+    "council.search_sources.AgendaItemSource",
+    "council.search_sources.MeetingSource",
+    "council.search_sources.OrganizationSource",
+    "council.search_sources.PersonSource",
+    "alliances.search.AllianceSource",
+]

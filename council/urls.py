@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from council.views import home, meetings, office
+from council.feeds import SearchAtomFeed, SearchRssFeed
+from council.views import directory, home, meetings, office, search
 
 council_patterns = [
     path("", home.home, name="home"),
+    path("suche/", search.search, name="search"),
+    # the feeds of a search (the search page itself is council:search)
+    path("suche/feed/rss/", SearchRssFeed(), name="search_feed_rss"),
+    path("suche/feed/atom/", SearchAtomFeed(), name="search_feed_atom"),
     # meetings as everyone sees them
     path("sitzungen/", meetings.meeting_list, name="meeting_list"),
     path("sitzungen/kalender/", meetings.meeting_calendar, name="meeting_calendar"),
@@ -14,6 +19,11 @@ council_patterns = [
     path("sitzungen/ical/gremium/<int:organization>/", meetings.meeting_ical, name="meeting_ical_organization"),
     path("sitzungen/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("meine-sitzungen/", meetings.my_meetings, name="my_meetings"),
+    # organizations and people
+    path("gremien/", directory.organization_list, name="organization_list"),
+    path("gremien/<int:pk>/", directory.organization_detail, name="organization_detail"),
+    path("personen/", directory.person_list, name="person_list"),
+    path("personen/<int:pk>/", directory.person_detail, name="person_detail"),
     # the council office's work
     path("sitzungen/neu/", office.meeting_create, name="meeting_create"),
     path("sitzungen/<int:pk>/bearbeiten/", office.meeting_update, name="meeting_update"),
@@ -25,6 +35,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("oparl/v1.1/", include("oparl.urls")),
     path("", include("resolutions.urls")),
     path("", include("alliances.urls")),
     path("", include((council_patterns, "council"))),

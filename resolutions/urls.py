@@ -2,13 +2,19 @@
 
 from django.urls import path, register_converter
 
+from resolutions.feeds import PaperAtomFeed, PaperRssFeed
+from resolutions.models import REFERENCE_PATTERN
 from resolutions.views import agenda, documents, drafting, meeting_documents, reading, workflow
 
 
 class ReferenceConverter:
-    """A KSD number: eight digits, the year and a four-digit serial number."""
+    """A Vorlage's reference: our eight-digit KSD number, or one imported as given (e.g. VO/2013/0123).
 
-    regex = "[0-9]{8}"
+    The same shape as the `paper_reference_format` constraint. It may contain slashes, so every
+    `vorlagen/<ksd>/<suffix>/` pattern comes before the bare detail pattern.
+    """
+
+    regex = REFERENCE_PATTERN
 
     def to_python(self, value: str) -> str:
         return value
@@ -22,21 +28,27 @@ register_converter(ReferenceConverter, "ksd")
 app_name = "resolutions"
 
 urlpatterns = [
-    # reading
+    # the feeds first: "feed" must never be taken for a KSD number, whatever the converter allows
+    path("vorlagen/feed/rss/", PaperRssFeed(), name="paper_feed_rss"),
+    path("vorlagen/feed/atom/", PaperAtomFeed(), name="paper_feed_atom"),
+    # A reference may contain slashes (imported as given, e.g. VO/2013/0123): the fixed paths and
+    # every vorlagen/<ksd>/<suffix>/ come before the bare detail path, which would swallow a suffix.
     path("vorlagen/", reading.paper_list, name="paper_list"),
-    path("vorlagen/<ksd:reference>/", reading.paper_detail, name="paper_detail"),
+    path("vorlagen/neu/", drafting.paper_create, name="paper_create"),
+    path("vorlagen/entwuerfe/", workflow.my_drafts, name="paper_my_drafts"),
+    # reading
     path("vorlagen/<ksd:reference>/anlagen/<int:pk>/", reading.attachment_download, name="attachment_download"),
     path("vorlagen/<ksd:reference>/pdf/", documents.paper_pdf, name="paper_pdf"),
     # drafting
-    path("vorlagen/neu/", drafting.paper_create, name="paper_create"),
     path("vorlagen/<ksd:reference>/bearbeiten/", drafting.paper_update, name="paper_update"),
     path("vorlagen/<ksd:reference>/anlagen/", drafting.attachment_list, name="attachment_list"),
     path("vorlagen/<ksd:reference>/anlagen/<int:pk>/ersetzen/", drafting.attachment_replace, name="attachment_replace"),
     path("vorlagen/<ksd:reference>/anlagen/<int:pk>/entfernen/", drafting.attachment_remove, name="attachment_remove"),
     # the path of a Vorlage and its history
-    path("vorlagen/entwuerfe/", workflow.my_drafts, name="paper_my_drafts"),
     path("vorlagen/<ksd:reference>/schritte/<slug:transition>/", workflow.paper_transition, name="paper_transition"),
     path("vorlagen/<ksd:reference>/versionen/", workflow.paper_history, name="paper_history"),
+    # last: the detail page
+    path("vorlagen/<ksd:reference>/", reading.paper_detail, name="paper_detail"),
     # the council office's agenda work and results (the meeting pages themselves are council's)
     path("sitzungen/<int:pk>/tagesordnung/", agenda.agenda_edit, name="agenda_edit"),
     path("sitzungen/<int:pk>/top/<int:item>/ergebnis/", agenda.decision_record, name="decision_record"),

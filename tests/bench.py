@@ -90,12 +90,39 @@ def main(argv: list[str] | None = None) -> int:
                 f"/vorlagen/ first page of {Paper.objects.count()} Vorlagen, anonymous", get("/vorlagen/"), args.rounds
             )
             _measure("/vorlagen/20135317/ seed Vorlage, anonymous", get("/vorlagen/20135317/"), args.rounds)
+            _measure("/suche/?q=Gemeinwesenarbeit, anonymous", get("/suche/?q=Gemeinwesenarbeit"), args.rounds)
+            _measure(
+                "/suche/?q=Stadtentwicklung (hits every Vorlage), anonymous",
+                get("/suche/?q=Stadtentwicklung"),
+                args.rounds,
+            )
+            _bench_oparl(client, body, args.rounds)
             client.login(username="clerk", password="ratsbuch-demo")
+            _measure("/suche/?q=Stadtentwicklung, clerk", get("/suche/?q=Stadtentwicklung"), args.rounds)
             _measure("/vorlagen/ first page, clerk", get("/vorlagen/"), args.rounds)
             _measure("/vorlagen/20135317/ seed Vorlage, clerk", get("/vorlagen/20135317/"), args.rounds)
             client.logout()
             _bench_pdf(client, Path(folder), args.rounds)
     return 0
+
+
+def _bench_oparl(client, body, rounds: int) -> None:
+    """The OParl API as a harvester reads it: the System object, then full pages of the paper list."""
+    from django.urls import reverse
+
+    papers = reverse("oparl:body_objects", kwargs={"pk": body.pk, "kind": "papers"})
+    _measure("/oparl/v1.1/ System object", lambda: _ok(client.get(reverse("oparl:system"))), rounds)
+    _measure(f"{papers}?limit=100 (first page)", lambda: _ok(client.get(f"{papers}?limit=100")), rounds)
+    _measure(
+        f"{papers}?limit=100&modified_since=… (sync with tombstones)",
+        lambda: _ok(client.get(f"{papers}?limit=100&modified_since=2000-01-01T00:00:00%2B00:00")),
+        rounds,
+    )
+    _measure(
+        "/oparl/v1.1/paper/<pk>/ one Vorlage",
+        lambda: _ok(client.get(reverse("oparl:paper", kwargs={"pk": body.papers.first().pk}))),
+        rounds,
+    )
 
 
 def _bench_pdf(client, folder: Path, rounds: int) -> None:

@@ -10,6 +10,7 @@ must be 404. A council member, by contrast, does see the non-public item: the cr
 
 import datetime
 import html
+import json
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -20,7 +21,9 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
 
-from council.models import AgendaItem, Meeting, Organization
+from council.models import AgendaItem, Meeting, Organization, Person
+from oparl.crawler import crawl as crawl_oparl
+from oparl.crawler import django_client_getter
 from resolutions.demo import CURRENT_TITLE, PROPERTY_TITLE
 from resolutions.models import Attachment, Decision, Paper
 from tests.factories import AgendaItemFactory, AttachmentFactory, ConsultationFactory, DecisionFactory, PaperFactory
@@ -31,6 +34,8 @@ MAX_PAGES = 400
 MAX_VARIANTS_PER_PATH = 30
 SKIPPED_PREFIXES = ("/admin/", "/accounts/logout/", "/i18n/", "/static/", "/media/")
 DEMO_PASSWORD = "ratsbuch-demo"
+# Words of the secrets below and of the demo's non-public items, to search for as the public.
+SECRET_WORDS = ("Quartiersmanagements", "Hemshof", "Flurst%C3%BCck", "Vogelsang", "Stadtrat")
 
 EXTRA_ITEM = "Personalangelegenheit: Besetzung der Leitung des Quartiersmanagements Hemshof"
 EXTRA_PAPER = "Einstellung einer Leiterin des Quartiersmanagements Hemshof"
@@ -81,6 +86,9 @@ def readable(data: bytes, content_type: str) -> str:
         text = re.sub(r"\r?\n[ \t]", "", text)
         text = text.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";")
         text = text.replace("\\\\", "\\")
+    if "xml" in content_type:
+        # A feed's descriptions are HTML inside XML: escaped twice.
+        text += "\n" + html.unescape(html.unescape(text))
     return text + "\n" + html.unescape(text)
 
 
@@ -193,8 +201,18 @@ def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
     feeds = [reverse("council:meeting_ical")] + [
         reverse("council:meeting_ical_organization", kwargs={"organization": gremium.pk}) for gremium in gremien
     ]
+    feeds += [reverse("resolutions:paper_feed_rss"), reverse("resolutions:paper_feed_atom")]
+    feeds += [f"{reverse('resolutions:paper_feed_atom')}?gremium={gremium.pk}" for gremium in gremien]
+    # Searches for words of the secrets themselves: the search feeds run as the public.
+    feeds += [
+        f"{reverse(name)}?q={word}"
+        for name in ("council:search_feed_rss", "council:search_feed_atom")
+        for word in SECRET_WORDS
+    ]
 
-    pages = crawl(client, ["/", *feeds])
+    directory = [reverse("council:organization_list"), reverse("council:person_list")]
+    searches = [f"{reverse('council:search')}?q={word}" for word in SECRET_WORDS]
+    pages = crawl(client, ["/", *feeds, *directory, *searches])
 
     # The crawl reached the meetings, the Vorlagen, their attachments and the feeds.
     for meeting in Meeting.objects.filter(body=demo):
@@ -204,11 +222,30 @@ def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
     public_files = Attachment.objects.exclude(pk__in=hidden_attachments().values("pk"))
     assert public_files and all(attachment.get_absolute_url() in pages for attachment in public_files)
     assert all(pages[feed][0] == 200 for feed in feeds)
+    # ... and the directory: every organization, the public people, and no member of staff.
+    for organization in Organization.objects.filter(body=demo):
+        assert reverse("council:organization_detail", kwargs={"pk": organization.pk}) in pages
+    people = {reverse("council:person_detail", kwargs={"pk": pk}) for pk in Person.objects.values_list("pk", flat=True)}
+    public_people = {reverse("council:person_detail", kwargs={"pk": person.pk}) for person in Person.objects.public()}
+    assert public_people and public_people <= set(pages)
+    assert not (people - public_people) & set(pages)
     assert len(secrets) >= 10 and EXTRA_RESOLUTION in secrets
     assert all(status < 500 for status, _text in pages.values())
 
     leaks = {(url, secret) for url, (_status, text) in pages.items() for secret in secrets if secret in text}
     assert leaks == set()
+
+
+def test_the_oparl_api_serves_nothing_non_public(client, demo):
+    secrets = collect_secrets()
+
+    report = crawl_oparl(f"http://testserver{reverse('oparl:system')}", django_client_getter(client), follow_web=False)
+
+    assert report.ok, report.problems[:5]
+    assert report.counts["Paper"] == Paper.objects.public().count()
+    served = json.dumps(report.objects, ensure_ascii=False)
+    assert all(paper.reference not in served for paper in hidden_papers())
+    assert {secret for secret in secrets if secret in served} == set()
 
 
 def test_direct_urls_of_non_public_things_are_404_for_anonymous(client, demo):
@@ -217,6 +254,9 @@ def test_direct_urls_of_non_public_things_are_404_for_anonymous(client, demo):
     for paper in hidden_papers():
         urls += [paper.get_absolute_url(), reverse("resolutions:paper_history", kwargs={"reference": paper.reference})]
     urls += [attachment.get_absolute_url() for attachment in hidden_attachments()]
+    staff = Person.objects.exclude(pk__in=Person.objects.public().values("pk"))
+    assert staff.exists()
+    urls += [reverse("council:person_detail", kwargs={"pk": person.pk}) for person in staff]
     assert len(urls) >= 8
 
     for url in urls:
