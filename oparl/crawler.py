@@ -7,7 +7,8 @@ Links to other origins (licences, a vendor's website) are not fetched.
 
 `get(url) -> (status, headers, body)` is injected: `body` is the parsed JSON when the
 response is JSON in UTF-8, else the raw bytes. `django_client_getter` adapts a Django test
-client, `requests_getter` a `requests` session.
+client, `requests_getter` a `requests` session (both in `oparl.crawl_http`, importable from
+here too).
 
 Besides the object rules of `oparl.validation`, the crawler checks what only a walk can see
 (sections of the specification in brackets): dead links; an object's own URL serving
@@ -19,87 +20,40 @@ JSON in UTF-8 [JSON-Ausgabe]; file size and checksums against the bytes, and the
 Content-Disposition of `accessUrl` and `downloadUrl` [Dateizugriffe].
 """
 
-import codecs
 import hashlib
-import json
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-from oparl.validation import (
-    CH_JSON,
-    CH_LISTS,
-    SCHEMAS,
-    Problem,
-    is_url,
-    type_name_of,
-    validate_list_page,
-    validate_object,
+from oparl.crawl_http import Get, content_disposition
+from oparl.crawl_http import decode_body as decode_body  # re-exported, like the two adapters
+from oparl.crawl_http import django_client_getter as django_client_getter
+from oparl.crawl_http import requests_getter as requests_getter
+from oparl.crawl_report import (
+    CH_CORS,
+    CH_FILES,
+    CH_OBJECTS,
+    CONTENT_DISPOSITION,
+    CONTENT_TYPE,
+    CORS,
+    DEAD_LINK,
+    DUPLICATE_IN_LIST,
+    EMBEDDED_DIFFERS,
+    FILE_CHECKSUM,
+    FILE_SIZE,
+    ID_MISMATCH,
+    MISSING_FROM_LIST,
+    NEXT_MISSING,
+    NEXT_ON_LAST_PAGE,
+    NOT_JSON,
+    PAGINATION_INCONSISTENT,
+    REQUEST_LIMIT,
+    CrawlReport,
 )
-
-Get = Callable[[str], tuple[int, Mapping[str, str], Any]]
-
-# Problem codes of the crawl (the object rules keep the codes of oparl.validation).
-DEAD_LINK = "dead-link"
-NOT_JSON = "not-json"
-CONTENT_TYPE = "content-type"
-CORS = "cors"
-ID_MISMATCH = "id-mismatch"
-EMBEDDED_DIFFERS = "embedded-differs"
-MISSING_FROM_LIST = "missing-from-list"
-DUPLICATE_IN_LIST = "duplicate-in-list"
-NEXT_MISSING = "next-missing"
-NEXT_ON_LAST_PAGE = "next-on-last-page"
-PAGINATION_INCONSISTENT = "pagination-inconsistent"
-FILE_SIZE = "file-size"
-FILE_CHECKSUM = "file-checksum"
-CONTENT_DISPOSITION = "content-disposition"
-REQUEST_LIMIT = "request-limit"
-
-CH_CORS = "Cross-Origin Resource Sharing (CORS)"
-CH_FILES = "Dateizugriffe"
-CH_OBJECTS = "Die Objekte"
-
-# Which list of its Body holds an object of each type (Body objects are in System.body).
-BODY_LIST_OF_TYPE = {
-    "Organization": "organization",
-    "Person": "person",
-    "Meeting": "meeting",
-    "Paper": "paper",
-    "AgendaItem": "agendaItem",
-    "Consultation": "consultation",
-    "File": "file",
-    "Location": "locationList",
-    "LegislativeTerm": "legislativeTermList",
-    "Membership": "membership",
-}
-
-
-@dataclass
-class CrawlReport:
-    """What a crawl saw: distinct objects by type, requests made, and every problem found."""
-
-    start_url: str
-    counts: Counter = field(default_factory=Counter)
-    problems: list[Problem] = field(default_factory=list)
-    requests: int = 0
-    list_pages: int = 0
-    files: int = 0
-    # Every object fetched at its own URL, by id, as served there.
-    objects: dict = field(default_factory=dict)
-    # How many pages each external list (by the URL of its first page) was walked through.
-    lists: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def with_code(self, code: str) -> list[Problem]:
-        return [problem for problem in self.problems if problem.code == code]
+from oparl.schema import BODY_LIST_OF_TYPE, SCHEMAS, type_name_of
+from oparl.validation import CH_JSON, CH_LISTS, Problem, is_url, validate_list_page, validate_object
 
 
 def crawl(
@@ -119,64 +73,9 @@ def crawl(
     return crawler.run()
 
 
-def decode_body(headers: Mapping[str, str], content: bytes):
-    """The parsed JSON of a response declared as JSON and encoded in UTF-8 without BOM, else the bytes."""
-    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
-        return content
-    if content.startswith(codecs.BOM_UTF8):
-        return content
-    try:
-        return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return content
-
-
-def django_client_getter(client, **extra) -> Get:
-    """Adapt a Django test client (absolute URLs are fine: the client uses their path and query)."""
-
-    def get(url):
-        response = client.get(url, **extra)
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        # The test client closes the response itself (a streamed one once read to the end);
-        # closing it again would fire request_finished and close the test's database connection.
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, headers, decode_body(headers, content)
-
-    return get
-
-
-def requests_getter(session, *, timeout=(10, 60)) -> Get:
-    """Adapt a `requests` session; a connection error comes back as status 0."""
-    import requests
-
-    def get(url):
-        try:
-            response = session.get(url, timeout=timeout, allow_redirects=False)
-        except requests.RequestException as exc:
-            return 0, {}, str(exc).encode()
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        return response.status_code, headers, decode_body(headers, response.content)
-
-    return get
-
-
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme, parts.netloc
-
-
-def _disposition(headers) -> tuple[str, dict]:
-    """The type of a Content-Disposition header and its parameters ("" when absent)."""
-    value = headers.get("content-disposition", "")
-    if not value:
-        return "", {}
-    kind, *params = (part.strip() for part in value.split(";"))
-    parsed = {}
-    for param in params:
-        name, _sep, param_value = param.partition("=")
-        parsed[name.strip().lower()] = param_value.strip().strip('"')
-    return kind.lower(), parsed
 
 
 class _Crawler:
@@ -535,7 +434,7 @@ class _Crawler:
                     "File",
                     _("%(where)s: File.%(name)s does not match the bytes served") % {"where": where, "name": name},
                 )
-        kind, params = _disposition(headers)
+        kind, params = content_disposition(headers)
         if key == "accessUrl" and kind == "attachment":
             self.problem(
                 url,

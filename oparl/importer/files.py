@@ -1,0 +1,104 @@
+"""Writing Files: downloading the bytes, checking them, storing them as a Vorlage's attachments."""
+
+import hashlib
+import uuid
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext
+
+from resolutions.attachments import PDF, detect_type, extract_pdf_text, sanitize_file_name
+from resolutions.models import Attachment, Paper
+
+from . import mapping
+from .mapping import MappingError, ref_ids
+from .records import Outcome
+
+# The System name (and product) another Ratsbuch serves.
+RATSBUCH = "Ratsbuch"
+# Declared types of files we store but never serve as anything a browser would run.
+ACTIVE_CONTENT = ("html", "javascript", "ecmascript", "svg", "xml", "x-sh", "x-msdownload", "x-executable")
+
+
+class FileWriters:
+    """The part of the `Importer` that downloads and stores the files of Vorlagen."""
+
+    def _file_paper(self, obj: dict) -> tuple[Paper | None, int | None]:
+        """The Vorlage a file belongs to and its place among the attachments; None for a rendering of it."""
+        placed = self.crawl.parent(obj["id"], "Paper")
+        if placed is not None:
+            paper_id, name, position = placed
+            if name == "mainFile" and (self.source_is_ratsbuch or obj.get(f"{RATSBUCH.lower()}:rendered") is True):
+                return None, None
+            # The main file first, then the auxiliary files (position 1, 2, …); from another
+            # Ratsbuch, whose main file is not imported, the auxiliary files alone.
+            return self._resolve(paper_id, Paper), position if self.source_is_ratsbuch else position + 1
+        for paper_id in ref_ids(obj.get("paper")):
+            paper = self._resolve(paper_id, Paper)
+            if paper is not None:
+                return paper, 1
+        return None, None
+
+    def _file(self, obj: dict) -> Outcome:
+        """A File of a Vorlage becomes an attachment, with its bytes downloaded and checked."""
+        paper, order = self._file_paper(obj)
+        if paper is None or not self.options.files:
+            # Files of meetings and agenda items alone (invitations, minutes) have no place here,
+            # nor has the Vorlage another Ratsbuch renders from the data.
+            return Outcome.SKIPPED
+        refs = self._refs(obj, "File")
+        url = mapping.text(obj, "downloadUrl", "accessUrl")
+        if not url:
+            raise MappingError(gettext("the file has neither downloadUrl nor accessUrl"))
+        content = self.client.get_bytes(url)
+        sha512 = hashlib.sha512(content).hexdigest()
+        declared = mapping.text(obj, "sha512Checksum").lower()
+        if declared and declared != sha512:
+            raise MappingError(gettext("the downloaded bytes do not match sha512Checksum"))
+        declared_sha1 = mapping.text(obj, "sha1Checksum").lower()
+        if not declared and declared_sha1 and declared_sha1 != hashlib.sha1(content).hexdigest():  # noqa: S324
+            raise MappingError(gettext("the downloaded bytes do not match sha1Checksum"))
+        if not content:
+            raise MappingError(gettext("the file is empty"))
+        given_name = mapping.text(obj, "fileName", "name") or "anlage"
+        upload = ContentFile(content, name=given_name)
+        file_type = detect_type(upload)
+        if file_type is not None:
+            mime_type = file_type.mime_type
+        else:
+            # Real archives hold types our upload form refuses (.doc, .tif, …); they are stored and
+            # offered for download as they are, but nothing a browser would run is declared as such.
+            declared_type = mapping.text(obj, "mimeType").lower().split(";")[0].strip()
+            safe = declared_type and "/" in declared_type and not any(a in declared_type for a in ACTIVE_CONTENT)
+            mime_type = declared_type[:100] if safe else "application/octet-stream"
+        file_name = sanitize_file_name(given_name, file_type=file_type)
+        name = mapping.text(obj, "name", max_length=300) or file_name
+        text = mapping.text(obj, "text")
+        if not text and mime_type == PDF:
+            text = extract_pdf_text(upload)
+        values = {
+            "paper": paper,
+            "attachment_type": mapping.attachment_type(name),
+            "name": name,
+            "public": True,
+            "file_name": file_name[:200],
+            "mime_type": mime_type,
+            "size": len(content),
+            "sha512": sha512,
+            "text": text.replace("\x00", ""),
+            "order": order,
+        }
+        instance = self._resolve(obj["id"], Attachment)
+        if instance is None or instance.sha512 != sha512:
+            old = instance.file if instance is not None else None
+            instance = instance or Attachment()
+            instance.file = ContentFile(content, name=f"{uuid.uuid4().hex[:16]}-{file_name}")
+            try:
+                outcome = self._save("File", obj, Attachment, values, instance=instance, refs=refs)
+            except BaseException:
+                if instance.file.name and getattr(instance.file, "_committed", False):
+                    instance.file.storage.delete(instance.file.name)
+                raise
+            if old is not None and old.name:
+                self._delete_file_on_commit(old)
+            return outcome
+        return self._save("File", obj, Attachment, values, instance=instance, refs=refs)
