@@ -17,7 +17,9 @@ from council.models import AgendaItem, Attendance, Body, LegislativeTerm, Meetin
 from council.models import Person as PersonModel
 from oparl.importer.client import OParlClient, Response, build_session, getter_from_dict, session_getter
 from oparl.importer.mapping import decision_result, to_date, to_datetime, type_name
+from oparl.importer.records import Outcome
 from oparl.importer.run import Options, import_oparl
+from oparl.management.commands.import_oparl import COLUMN_LABELS
 from oparl.models import ImportedObject, ImportRun
 from resolutions.models import Attachment, Consultation, Decision, Paper
 from resolutions.views import documents, drafting
@@ -817,7 +819,7 @@ def test_the_command_prints_counts_and_problems(server, monkeypatch, capsys):
     call_command("import_oparl", url(""))
 
     out = capsys.readouterr().out
-    assert "Organization" in out and "created" in out
+    assert "Organization" in out and str(COLUMN_LABELS[Outcome.CREATED]) in out
     assert url("membership/2") in out
 
 

@@ -5,13 +5,22 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from oparl.importer.client import FetchError, OParlClient
 from oparl.importer.mapping import IMPORT_ORDER, to_datetime
 from oparl.importer.run import Options, Outcome, import_oparl
 
 COLUMNS = (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.DELETED, Outcome.FAILED, Outcome.SKIPPED)
+# The column heads as the operator reads them; the run stores the untranslated values.
+COLUMN_LABELS = {
+    Outcome.CREATED: pgettext_lazy("import count", "created"),
+    Outcome.UPDATED: pgettext_lazy("import count", "updated"),
+    Outcome.UNCHANGED: pgettext_lazy("import count", "unchanged"),
+    Outcome.DELETED: pgettext_lazy("import count", "deleted"),
+    Outcome.FAILED: pgettext_lazy("import count", "failed"),
+    Outcome.SKIPPED: pgettext_lazy("import count", "skipped"),
+}
 
 
 def _moment(value: str) -> datetime.datetime:
@@ -73,9 +82,9 @@ class Command(BaseCommand):
     def _table(self, counts) -> None:
         kinds = [kind for kind in (*IMPORT_ORDER, "Decision") if kind in counts]
         kinds += sorted(kind for kind in counts if kind not in kinds)
-        header = f"{_('type'):<16}" + "".join(f"{column.value:>11}" for column in COLUMNS)
+        header = f"{_('type'):<16}" + "".join(f"{COLUMN_LABELS[column]!s:>13}" for column in COLUMNS)
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for kind in kinds:
             row = counts[kind]
-            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>11}" for column in COLUMNS))
+            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>13}" for column in COLUMNS))
