@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 
 from council.models import AgendaItem, Attendance, Body, LegislativeTerm, Meeting, Organization
 
-from . import mapping
+from . import council_fields
 from .mapping import ref_id
 from .records import Outcome
 
@@ -24,7 +24,7 @@ class CouncilObjectWriters:
 
     def _body(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Body")
-        values = mapping.body_fields(obj, refs)
+        values = council_fields.body_fields(obj, refs)
         instance = self._resolve(obj["id"], Body)
         if instance is None:
             # The same municipality already here (by its AGS) is updated, not duplicated.
@@ -34,12 +34,12 @@ class CouncilObjectWriters:
     def _legislative_term(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "LegislativeTerm")
         return self._save(
-            "LegislativeTerm", obj, LegislativeTerm, mapping.legislative_term_fields(obj, refs), refs=refs
+            "LegislativeTerm", obj, LegislativeTerm, council_fields.legislative_term_fields(obj, refs), refs=refs
         )
 
     def _organization(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Organization")
-        values = mapping.organization_fields(obj, refs)
+        values = council_fields.organization_fields(obj, refs)
         parent_id = ref_id(obj.get("subOrganizationOf"))
         values["parent"] = self._resolve(parent_id, Organization)
         if parent_id and values["parent"] is None:
@@ -64,7 +64,7 @@ class CouncilObjectWriters:
 
     def _meeting(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Meeting")
-        values, related = mapping.meeting_fields(obj, refs)
+        values, related = council_fields.meeting_fields(obj, refs)
         m2m = {"organizations": related["organizations"]}
         outcome = self._save("Meeting", obj, Meeting, values, m2m=m2m, refs=refs)
         meeting = self.last_instance
@@ -104,7 +104,7 @@ class CouncilObjectWriters:
         refs = self._refs(obj, "AgendaItem")
         if obj["id"] in self.agenda_positions:
             refs.parent["position"] = self.agenda_positions[obj["id"]]
-        values = mapping.agenda_item_fields(obj, refs)
+        values = council_fields.agenda_item_fields(obj, refs)
         instance = self._resolve(obj["id"], AgendaItem)
         others = AgendaItem.objects.filter(meeting=values["meeting"]).exclude(pk=instance.pk if instance else None)
         if others.filter(number=values["number"]).exists():

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from resolutions.attachments import PDF, detect_type, extract_pdf_text, sanitize_file_name
 from resolutions.models import Attachment, Paper
 
-from . import mapping
+from . import mapping, vocabularies
 from .mapping import MappingError, ref_ids
 from .records import Outcome
 
@@ -77,7 +77,7 @@ class FileWriters:
             text = extract_pdf_text(upload)
         values = {
             "paper": paper,
-            "attachment_type": mapping.attachment_type(name),
+            "attachment_type": vocabularies.attachment_type(name),
             "name": name,
             "public": True,
             "file_name": file_name[:200],

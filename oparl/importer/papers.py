@@ -12,7 +12,7 @@ from council.models import AgendaItem, Organization
 from resolutions.models import Consultation, Decision, FactionVote, Paper
 from resolutions.services.numbering import paper_allocate_reference, paper_reserve_reference
 
-from . import mapping
+from . import mapping, paper_fields, vocabularies
 from .council_objects import not_after_meeting
 from .mapping import MappingError, Refs, ref_id
 from .records import DECISION_SUFFIX, Outcome, apply_changes
@@ -38,13 +38,13 @@ class PaperWriters:
 
     def _paper(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Paper")
-        values, related = mapping.paper_fields(obj, refs)
+        values, related = paper_fields.paper_fields(obj, refs)
         if values["under_direction_of"] is None:
             values["under_direction_of"] = self._placeholder_unit()
             refs.notes.append(gettext("no underDirectionOf; filed under “%s”") % values["under_direction_of"].name)
         instance = self._resolve(obj["id"], Paper)
         given = mapping.text(obj, "reference")
-        if mapping.valid_reference(given):
+        if paper_fields.valid_reference(given):
             reference = given
         elif instance is not None:
             reference = instance.reference
@@ -76,7 +76,7 @@ class PaperWriters:
             order = instance.order
         else:
             order = (paper.consultations.aggregate(top=models.Max("order"))["top"] or 0) + 1
-        values = mapping.consultation_fields(obj, refs, paper=paper, agenda_item=agenda_item, order=order)
+        values = paper_fields.consultation_fields(obj, refs, paper=paper, agenda_item=agenda_item, order=order)
         if values["authoritative"]:
             others = paper.consultations.filter(authoritative=True).exclude(pk=instance.pk if instance else None)
             if others.exists():
@@ -113,7 +113,7 @@ class PaperWriters:
             if self._delete_decision(key):
                 return Outcome.DELETED
             return None  # a free item, or no result yet: nothing to count
-        result = mapping.decision_result(result_text)
+        result = vocabularies.decision_result(result_text)
         if result is None:
             raise MappingError(gettext("result “%s” matches none of ours") % result_text)
         values = {
@@ -122,14 +122,14 @@ class PaperWriters:
             "result": result,
             "resolution_text": mapping.text(obj, "resolutionText", "resolution"),
             "date": timezone.localdate(item.meeting.start),
-            **mapping.decision_votes(obj),
+            **paper_fields.decision_votes(obj),
         }
         refs = Refs(resolve=self._resolve, body=self.body)
         outcome = self._save("Decision", {**obj, "id": key}, Decision, values, refs=refs)
         decision = self.last_instance
         not_after_meeting(decision, item.meeting)
         rows = {}
-        for faction_id, counts in mapping.faction_votes(obj):
+        for faction_id, counts in paper_fields.faction_votes(obj):
             faction = self._resolve(faction_id, Organization)
             if faction is None:
                 self._problem("Decision", key, gettext("imported; votes of %s left out: not imported") % faction_id)
@@ -168,7 +168,7 @@ class PaperWriters:
             return Paper.State.WITHDRAWN
         deciding = next((c for c in consultations if c.authoritative), consultations[-1] if consultations else None)
         if deciding is not None and any(
-            d.consultation_id == deciding.pk and d.result not in mapping.OPEN_RESULTS for d in decisions
+            d.consultation_id == deciding.pk and d.result not in vocabularies.OPEN_RESULTS for d in decisions
         ):
             return Paper.State.DECIDED
         if decisions or any(c.agenda_item_id for c in consultations):

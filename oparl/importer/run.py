@@ -24,7 +24,7 @@ from council.models import Body, Location, Membership
 from council.models import Person as PersonModel
 from oparl.models import ImportedObject, ImportRun
 
-from . import mapping
+from . import council_fields, mapping
 from .client import FetchError, OParlClient
 from .council_objects import CouncilObjectWriters
 from .crawl import Crawl, Problem, crawl_body
@@ -150,7 +150,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             raise FetchError(self.url, gettext("neither an OParl System nor a Body (type %s)") % kind)
         if self.options.body:
             wanted = self.options.body
-            bodies = [b for b in bodies if b.get("id") == wanted or mapping.ags_of(b) == wanted]
+            bodies = [b for b in bodies if b.get("id") == wanted or council_fields.ags_of(b) == wanted]
         return bodies
 
     def _is_ratsbuch(self, entry: dict) -> bool:
@@ -177,13 +177,17 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             # Nothing of this body can be written without it; its problem is reported already.
             return
         self._each("LegislativeTerm", crawl.of_type("LegislativeTerm"), self._legislative_term)
-        self._each("Location", crawl.of_type("Location"), self._simple("Location", Location, mapping.location_fields))
+        self._each(
+            "Location", crawl.of_type("Location"), self._simple("Location", Location, council_fields.location_fields)
+        )
         self.later_parents = {}
         self._each("Organization", crawl.of_type("Organization"), self._organization)
         self._link_later_parents()
-        self._each("Person", crawl.of_type("Person"), self._simple("Person", PersonModel, mapping.person_fields))
+        self._each("Person", crawl.of_type("Person"), self._simple("Person", PersonModel, council_fields.person_fields))
         self._each(
-            "Membership", crawl.of_type("Membership"), self._simple("Membership", Membership, mapping.membership_fields)
+            "Membership",
+            crawl.of_type("Membership"),
+            self._simple("Membership", Membership, council_fields.membership_fields),
         )
         self._each("Meeting", crawl.of_type("Meeting"), self._meeting)
         self.agenda_positions = self._agenda_positions()
