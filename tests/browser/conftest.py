@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = os.environ.get("RATSBUCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -39,6 +40,11 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
+        # While Playwright runs, its event loop counts as running in this thread, so Django keeps
+        # this thread's connections in separate (context variable) storage. Close them before
+        # Playwright stops: afterwards Django no longer sees them, and the open session would keep
+        # the test database from being dropped.
+        connections.close_all()
 
 
 @pytest.fixture
