@@ -7,7 +7,9 @@ where ours differs.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -194,6 +196,9 @@ class Organization(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("council:organization_detail", kwargs={"pk": self.pk})
+
 
 class PersonQuerySet(models.QuerySet):
     def public(self):
@@ -251,6 +256,9 @@ class Person(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("council:person_detail", kwargs={"pk": self.pk})
 
     @property
     def name(self) -> str:
@@ -390,6 +398,9 @@ class Meeting(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("council:meeting_detail", kwargs={"pk": self.pk})
+
     @property
     def cancelled(self) -> bool:
         return self.state == self.State.CANCELLED
@@ -485,3 +496,12 @@ class AgendaItem(TimeStampedModel):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        """The item on its meeting's page."""
+        return reverse("council:meeting_detail", kwargs={"pk": self.meeting_id}) + f"#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the item on the meeting page, e.g. "top-10-1" for item 10.1."""
+        return f"top-{slugify(self.number)}"

@@ -5,8 +5,6 @@ fields of each source are the ones the `council` migration `0003_search_indexes`
 on PostgreSQL: change both together.
 """
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from council.models import AgendaItem, Meeting, Membership, Organization, Person
@@ -17,13 +15,6 @@ MEETING_FIELDS = (("name", "A"),)
 AGENDA_ITEM_FIELDS = (("name", "A"),)
 ORGANIZATION_FIELDS = (("name", "A"), ("short_name", "A"), ("classification", "B"))
 PERSON_FIELDS = (("family_name", "A"), ("given_name", "A"), ("title", "B"), ("affix", "B"))
-
-
-def _reverse(name: str, pk) -> str | None:
-    try:
-        return reverse(name, kwargs={"pk": pk})
-    except NoReverseMatch:  # the page is not there (yet): show the hit without a link
-        return None
 
 
 class MeetingSource(SearchSource):
@@ -40,9 +31,6 @@ class MeetingSource(SearchSource):
 
     def page_queryset(self, queryset):
         return queryset.select_related("location").prefetch_related("organizations")
-
-    def url(self, obj):
-        return reverse("council:meeting_detail", kwargs={"pk": obj.pk})
 
     def context(self, obj):
         return ", ".join(organization.name for organization in obj.organizations.all())
@@ -66,9 +54,6 @@ class AgendaItemSource(SearchSource):
     def title(self, obj):
         return _("TOP %(number)s: %(name)s") % {"number": obj.number, "name": obj.name}
 
-    def url(self, obj):
-        return reverse("council:meeting_detail", kwargs={"pk": obj.meeting_id}) + f"#top-{slugify(obj.number)}"
-
     def context(self, obj):
         return obj.meeting.name
 
@@ -88,9 +73,6 @@ class OrganizationSource(SearchSource):
     def title(self, obj):
         return f"{obj.name} ({obj.short_name})" if obj.short_name and obj.short_name != obj.name else obj.name
 
-    def url(self, obj):
-        return _reverse("council:organization_detail", obj.pk)
-
     def context(self, obj):
         return obj.get_organization_type_display()
 
@@ -107,9 +89,6 @@ class PersonSource(SearchSource):
 
     def title(self, obj):
         return obj.name
-
-    def url(self, obj):
-        return _reverse("council:person_detail", obj.pk)
 
     def organization_pairs(self, pks):
         seats = Membership.objects.public().filter(person__in=pks).order_by()

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -383,7 +382,7 @@ def agenda_item(ctx: Context, obj, *, embedded: bool = False) -> dict:
             "result": result_text(decision) if decision else None,
             "resolutionText": decision.resolution_text if decision else None,
             VOTES_PROPERTY: votes(ctx, decision) if decision else None,
-            "web": f"{_meeting_page(ctx, obj.meeting_id)}#top-{slugify(obj.number)}",
+            "web": ctx.origin + obj.get_absolute_url(),
             **_stamps(obj),
         }
     )

@@ -7,7 +7,7 @@ state is not touched: `makemigrations --check` stays clean on every database.
 
 from django.db import migrations
 
-from council.search import search_index
+from council.search import search_index_operation
 
 INDEXES = [
     (
@@ -19,25 +19,11 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, name, fields in INDEXES:
-        schema_editor.add_index(apps.get_model("alliances", model_name), search_index(name, fields))
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, name, fields in INDEXES:
-        schema_editor.remove_index(apps.get_model("alliances", model_name), search_index(name, fields))
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("alliances", "0003_membership_exit_paper"),
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+        search_index_operation("alliances", INDEXES),
     ]

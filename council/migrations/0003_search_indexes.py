@@ -8,7 +8,7 @@ migration keeps meaning what it meant when written. The models' state is not tou
 
 from django.db import migrations
 
-from council.search import search_index
+from council.search import search_index_operation
 
 INDEXES = [
     ("Meeting", "meeting_search_gin", [("name", "A")]),
@@ -18,25 +18,11 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, name, fields in INDEXES:
-        schema_editor.add_index(apps.get_model("council", model_name), search_index(name, fields))
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, name, fields in INDEXES:
-        schema_editor.remove_index(apps.get_model("council", model_name), search_index(name, fields))
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("council", "0002_role_groups"),
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+        search_index_operation("council", INDEXES),
     ]

@@ -28,7 +28,7 @@ Where each part lives (everything is imported from `council.search` itself):
 - `query`: the `websearch_to_tsquery` parser, matching and `ts_rank` in Python.
 - `excerpts`: excerpts with the query's words in <mark>, escaped.
 - `sources`: `SearchSource`, `RelatedText` and the registry of sources.
-- `postgres`: the PostgreSQL engine, `document_vector()` and `search_index()`.
+- `postgres`: the PostgreSQL engine, `document_vector()`, `search_index()`, `search_index_operation()`.
 - `fallback`: the Python engine, for SQLite.
 - `results`: `Hit`, `HitList`, `SearchResult`, `FacetValue`.
 - `searching`: `engine()` and `search()` with its facets.
@@ -64,7 +64,7 @@ from council.search.excerpts import (
     snippet,
 )
 from council.search.fallback import PythonEngine, like_pattern
-from council.search.postgres import PostgresEngine, document_vector, search_index
+from council.search.postgres import PostgresEngine, document_vector, search_index, search_index_operation
 from council.search.query import (
     QUERY_MAX_LENGTH,
     QUERY_PIECE,
@@ -135,6 +135,7 @@ __all__ = [
     "rank",
     "search",
     "search_index",
+    "search_index_operation",
     "searchable",
     "snippet",
     "sources",

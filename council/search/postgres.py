@@ -30,6 +30,27 @@ def search_index(name: str, fields: Sequence[tuple[str, str]]):
     return GinIndex(document_vector(fields), name=name)
 
 
+def search_index_operation(app_label: str, indexes: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]):
+    """The migration operation that creates (and on reversal drops) GIN indexes, on PostgreSQL only.
+
+    `indexes` lists (model name, index name, weighted fields). The models' state is not
+    touched, so `makemigrations --check` stays clean on every database; SQLite has no GIN.
+    """
+    from django.db import migrations
+
+    def change(create: bool):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            for model_name, name, fields in indexes:
+                model = apps.get_model(app_label, model_name)
+                (schema_editor.add_index if create else schema_editor.remove_index)(model, search_index(name, fields))
+
+        return run
+
+    return migrations.RunPython(change(True), change(False), elidable=False)
+
+
 def _pg_query(query: str):
     from django.contrib.postgres.search import SearchQuery
 
