@@ -207,6 +207,31 @@ POOL_FIELDS = {
     "Teilhaushalt des Bereichs 5-11 veranschlagt.",
 }
 
+# Public, but decided behind closed doors: the bids are the bidders' business secrets, so
+# the Haupt- und Finanzausschuss, which awards contracts of this size, decided it in the
+# non-public part, in an amended wording that only its members and the office may read.
+AWARD_TITLE = "Vergabe der Trägerschaft für das Stadtteilbüro West"
+AWARD_FIELDS = {
+    "paper_type": Paper.Type.RESOLUTION,
+    "subject_line": "Gemeinwesenarbeit",
+    "explanation": "\n\n".join(
+        [
+            "Die Trägerschaft für das Stadtteilbüro West wurde für die kommenden drei Jahre öffentlich "
+            "ausgeschrieben. Drei freie Träger haben ein Angebot abgegeben.",
+            "Die Angebote und ihre Bewertung enthalten Betriebs- und Geschäftsgeheimnisse der Bieter. Sie werden "
+            "dem Haupt- und Finanzausschuss deshalb im nichtöffentlichen Teil seiner Sitzung vorgelegt.",
+        ]
+    ),
+    "proposal_addressee": "Der Haupt- und Finanzausschuss möge wie folgt beschließen:",
+    "proposal": "Der Haupt- und Finanzausschuss vergibt die Trägerschaft für das Stadtteilbüro West für drei Jahre "
+    "an den Träger mit dem wirtschaftlichsten Angebot.",
+    "financial_impact": "Jährlich bis zu 85.000 Euro; die Mittel sind im Teilhaushalt des Bereichs 5-11 veranschlagt.",
+}
+AWARD_RESOLUTION = (
+    "Der Haupt- und Finanzausschuss vergibt die Trägerschaft für das Stadtteilbüro West für drei Jahre an den "
+    "Stadtteilverein Westend e.V., mit der Auflage, dem Ausschuss halbjährlich zu berichten."
+)
+
 OPENING = "Eröffnung der Sitzung, Feststellung der ordnungsgemäßen Einladung und der Tagesordnung"
 QUESTIONS = "Einwohnerfragestunde"
 NOTICES = "Mitteilungen und Anfragen"
@@ -270,13 +295,18 @@ def _set_state(paper: Paper, state: str, released_at: datetime.datetime | None) 
         paper.state, paper.released_at = state, released_at
 
 
-def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at, comment="") -> PaperEvent:
-    """One event of the paper's timeline, keyed by action and comment, dated `at` (None: when first written)."""
+def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at, refs: dict) -> PaperEvent:
+    """One event of the paper's timeline, keyed by action and what it refers to, dated `at` (None: when first written).
+
+    `refs` names the event's `meeting`, `agenda_item` and `decision`, as the services
+    record them, or a person's `comment`.
+    """
+    keys = {"comment": "", "meeting": None, "agenda_item": None, "decision": None, **refs}
     event = ensure(
         PaperEvent,
         paper=paper,
         action=action,
-        comment=comment,
+        **keys,
         defaults={"from_state": from_state, "to_state": to_state, "actor": by},
     )
     # `created` is auto_now_add, so the date of history is written after the insert.
@@ -286,14 +316,14 @@ def _event(paper: Paper, action: str, from_state: str, to_state: str, *, by, at,
 
 
 def _timeline(paper: Paper, events: list[tuple]) -> None:
-    """The paper's events as (action, from state, to state, by, at, comment), and no others.
+    """The paper's events as (action, from state, to state, by, at, refs), and no others.
 
     Events the list does not name (left from an older demo, or from trying the workflow by
     hand) are removed, so that the timeline tells the path the paper's state says it took.
     """
     kept = [
-        _event(paper, action, from_state, to_state, by=by, at=at, comment=comment).pk
-        for action, from_state, to_state, by, at, comment in events
+        _event(paper, action, from_state, to_state, by=by, at=at, refs=refs).pk
+        for action, from_state, to_state, by, at, refs in events
     ]
     PaperEvent.objects.filter(paper=paper).exclude(pk__in=kept).delete()
 
@@ -306,10 +336,10 @@ def _released_path(paper: Paper, council: CouncilDemo, *, day: datetime.date) ->
     signed_at = aware(day + datetime.timedelta(days=1), 10)
     ensure(Cosignature, paper=paper, signer=head, defaults={"signed_at": signed_at})
     return released_at, [
-        (A.CREATED, "", S.DRAFT, clerk, aware(day, 9), ""),
-        (A.SUBMITTED, S.DRAFT, S.COSIGNING, clerk, aware(day, 11), ""),
-        (A.COSIGNED, S.COSIGNING, S.COSIGNING, head, signed_at, ""),
-        (A.RELEASED, S.COSIGNING, S.RELEASED, head, released_at, ""),
+        (A.CREATED, "", S.DRAFT, clerk, aware(day, 9), {}),
+        (A.SUBMITTED, S.DRAFT, S.COSIGNING, clerk, aware(day, 11), {}),
+        (A.COSIGNED, S.COSIGNING, S.COSIGNING, head, signed_at, {}),
+        (A.RELEASED, S.COSIGNING, S.RELEASED, head, released_at, {}),
     ]
 
 
@@ -582,7 +612,7 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
                 S.IN_CONSULTATION,
                 office,
                 aware(datetime.date(2013, 2, 22), 11),
-                f"{committee_meeting.name}, TOP 2",
+                {"meeting": committee_meeting, "agenda_item": committee_agenda["2"]},
             ),
             (
                 A.ADVANCED,
@@ -590,7 +620,7 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
                 S.IN_CONSULTATION,
                 office,
                 aware(datetime.date(2013, 3, 4), 17, 45),
-                "Empfehlung des Ausschusses für Soziales und Integration: beschlossen",
+                {"meeting": committee_meeting, "agenda_item": committee_agenda["2"], "decision": committee_decision},
             ),
             (
                 A.SCHEDULED,
@@ -598,7 +628,7 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
                 S.IN_CONSULTATION,
                 office,
                 aware(datetime.date(2013, 3, 5), 9),
-                f"{council_meeting.name}, TOP 3",
+                {"meeting": council_meeting, "agenda_item": council_agenda["3"]},
             ),
             (
                 A.DECIDED,
@@ -606,7 +636,7 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
                 S.DECIDED,
                 office,
                 aware(datetime.date(2013, 3, 18), 18, 30),
-                "Stadtrat: beschlossen",
+                {"meeting": council_meeting, "agenda_item": council_agenda["3"], "decision": council_decision},
             ),
         ],
     )
@@ -673,6 +703,7 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
     current = _paper(council, name=CURRENT_TITLE, date=first_day, **CURRENT_FIELDS)
     land = _paper(council, name=PROPERTY_TITLE, date=first_day, **PROPERTY_FIELDS)
     pooled = _paper(council, name=POOL_TITLE, date=today - datetime.timedelta(days=10), **POOL_FIELDS)
+    award = _paper(council, name=AWARD_TITLE, date=first_day, **AWARD_FIELDS)
     draft = _paper(council, name=DRAFT_TITLE, date=today, **DRAFT_FIELDS)
 
     # The Haupt- und Finanzausschuss that recommended the land deal, two weeks after the
@@ -690,7 +721,12 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
     )
     past_finance_agenda = ensure_agenda(
         past_finance_meeting,
-        [("1", OPENING, True), ("2", NOTICES, True), ("3", agenda_title(land), False)],
+        [
+            ("1", OPENING, True),
+            ("2", NOTICES, True),
+            ("3", agenda_title(land), False),
+            ("4", agenda_title(award), False),
+        ],
     )
     _attend(past_finance_meeting, council, excused=[council.committee_members["HFA"]["SPD"][-1]])
 
@@ -724,13 +760,24 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
             (council.stadtrat, C.DECISION, True, council_agenda["4"]),
         ],
     )
-    _decision(
+    land_decision = _decision(
         land_finance_step,
         factions,
         _votes(past_finance_meeting, factions),
         result=Decision.Result.ADOPTED,
         date=finance_day,
         resolution_text=land.proposal,
+    )
+    (award_finance_step,) = _consultations(
+        award, [(council.finance_committee, C.DECISION, True, past_finance_agenda["4"])]
+    )
+    award_decision = _decision(
+        award_finance_step,
+        factions,
+        _votes(past_finance_meeting, factions, against={"FDP": 1}),
+        result=Decision.Result.ADOPTED_AMENDED,
+        date=finance_day,
+        resolution_text=AWARD_RESOLUTION,
     )
     _consultations(
         pooled,
@@ -754,7 +801,7 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
                 S.IN_CONSULTATION,
                 office,
                 aware(current.date + datetime.timedelta(days=3), 9),
-                f"{committee_meeting.name}, TOP 2",
+                {"meeting": committee_meeting, "agenda_item": committee_agenda["2"]},
             ),
         ],
     )
@@ -771,7 +818,7 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
                 S.IN_CONSULTATION,
                 office,
                 aware(land.date + datetime.timedelta(days=3), 9),
-                f"{past_finance_meeting.name}, TOP 3",
+                {"meeting": past_finance_meeting, "agenda_item": past_finance_agenda["3"]},
             ),
             (
                 A.ADVANCED,
@@ -779,7 +826,7 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
                 S.IN_CONSULTATION,
                 office,
                 aware(finance_day, 17),
-                "Empfehlung des Haupt- und Finanzausschusses: beschlossen",
+                {"meeting": past_finance_meeting, "agenda_item": past_finance_agenda["3"], "decision": land_decision},
             ),
             (
                 A.SCHEDULED,
@@ -787,20 +834,45 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
                 S.IN_CONSULTATION,
                 office,
                 aware(_next_weekday(finance_day + datetime.timedelta(days=1)), 9),
-                f"{council_meeting.name}, TOP 4",
+                {"meeting": council_meeting, "agenda_item": council_agenda["4"]},
             ),
         ],
     )
     _set_state(land, S.IN_CONSULTATION, released_at)
+
+    released_at, released_path = _released_path(award, council, day=award.date)
+    _timeline(
+        award,
+        [
+            *released_path,
+            (
+                A.SCHEDULED,
+                S.RELEASED,
+                S.IN_CONSULTATION,
+                office,
+                aware(award.date + datetime.timedelta(days=3), 9, 30),
+                {"meeting": past_finance_meeting, "agenda_item": past_finance_agenda["4"]},
+            ),
+            (
+                A.DECIDED,
+                S.IN_CONSULTATION,
+                S.DECIDED,
+                office,
+                aware(finance_day, 17, 5),
+                {"meeting": past_finance_meeting, "agenda_item": past_finance_agenda["4"], "decision": award_decision},
+            ),
+        ],
+    )
+    _set_state(award, S.DECIDED, released_at)
 
     released_at, released_path = _released_path(pooled, council, day=pooled.date)
     _timeline(pooled, released_path)
     _set_state(pooled, S.RELEASED, released_at)
 
     # The draft keeps the creation event the numbering service wrote, at the time it did.
-    _timeline(draft, [(A.CREATED, "", S.DRAFT, council.users["clerk"], None, "")])
+    _timeline(draft, [(A.CREATED, "", S.DRAFT, council.users["clerk"], None, {})])
 
-    demo.papers += [current, land, pooled, draft]
+    demo.papers += [current, land, award, pooled, draft]
     demo.meetings += [past_finance_meeting, committee_meeting, finance_meeting, council_meeting]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from council.models import AgendaItem, Body, Organization, Person, TimeStampedModel
+from council.models import AgendaItem, Body, Meeting, Organization, Person, TimeStampedModel
 from council.roles import actor_for
 
 # What a Vorlage's reference may look like: our own KSD numbers are eight digits (20135317), but
@@ -238,6 +238,37 @@ class PaperEvent(models.Model):
         help_text=_("Who did it."),
     )
     comment = models.TextField(_("comment"), blank=True, help_text=_("Why, in the actor's words."))
+    # What an agenda move or a result concerns. The timeline names the meeting, the item's
+    # number and the result from these rows when it is shown, never from copied text: a TOP
+    # number may shift and a result at a non-public item must stay with those who may see it
+    # (see resolutions.queries.timeline_of).
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The meeting whose agenda the Vorlage was put on, taken off or deferred to."),
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The agenda item concerned; empty once it is taken off the agenda."),
+    )
+    decision = models.ForeignKey(
+        "Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The result that moved the Vorlage on."),
+    )
     created = models.DateTimeField(_("when"), auto_now_add=True, help_text=_("When it happened."))
 
     class Meta:

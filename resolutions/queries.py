@@ -11,11 +11,15 @@ An agenda item is open while its meeting is not cancelled and no decision has be
 recorded for it; a Vorlage on an open item is scheduled and not in any pool.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from council.models import AgendaItem, Meeting
+from council.roles import actor_for
 
-from .models import Consultation, Decision, Paper
+from .models import Consultation, Decision, Paper, PaperEvent
 
 # Results after which the same step is deliberated again.
 REOPENING_RESULTS = (Decision.Result.DEFERRED, Decision.Result.REFERRED)
@@ -86,3 +90,130 @@ def pool_for_meeting(meeting: Meeting) -> QuerySet[Paper]:
         .select_related("under_direction_of")
         .order_by("date", "reference")
     )
+
+
+# --- the timeline ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a Vorlage's path as one reader may see it."""
+
+    event: PaperEvent
+    note: str  # the meeting, TOP and result the event concerns, worded now; "" when there is none to show
+    url: str  # where the note points: the item on its meeting page, or the meeting
+
+
+def visible_item_ids(items, user) -> set[int]:
+    """The pks of the agenda items among `items` that the user may see (one query at most).
+
+    The set form of `AgendaItem.objects.visible_to` for items already loaded: the office sees
+    them all and the public the public ones without asking the database; only a council
+    member's non-public items need a look at the meetings they sit in.
+    """
+    items = [item for item in items if item is not None]
+    actor = actor_for(user)
+    if actor.is_office:
+        return {item.pk for item in items}
+    public = {item.pk for item in items if item.public}
+    closed = {item.pk for item in items if not item.public}
+    if not closed or not actor.organization_ids:
+        return public
+    return public | set(AgendaItem.objects.visible_to(user).filter(pk__in=closed).values_list("pk", flat=True))
+
+
+def _meetings_entered(meeting_ids: set[int], user) -> set[int]:
+    """The meetings among `meeting_ids` whose non-public part the user may see (one query at most)."""
+    actor = actor_for(user)
+    if actor.is_office:
+        return meeting_ids
+    if not actor.organization_ids or not meeting_ids:
+        return set()
+    entered = Meeting.objects.filter(pk__in=meeting_ids, organizations__in=actor.organization_ids)
+    return set(entered.values_list("pk", flat=True))
+
+
+def _entry(event: PaperEvent, shown: bool) -> TimelineEntry:
+    if not shown:
+        return TimelineEntry(event=event, note="", url="")
+    meeting, item, decision = event.meeting, event.agenda_item, event.decision
+    if decision is not None:
+        item = item or decision.agenda_item
+        meeting = meeting or (item.meeting if item else None)
+    # The item's number as it is now, and only while the item is on the meeting the event
+    # names: a deferred item moves on to another meeting, and the old event keeps its own.
+    if item is not None and meeting is not None and item.meeting_id != meeting.pk:
+        item = None
+    where = ""
+    if meeting is not None:
+        where = (
+            gettext("%(meeting)s, TOP %(number)s") % {"meeting": meeting.name, "number": item.number}
+            if item is not None
+            else meeting.name
+        )
+    url = item.get_absolute_url() if item is not None else (meeting.get_absolute_url() if meeting else "")
+    action = PaperEvent.Action
+    if decision is not None:
+        note = gettext("%(organization)s: %(result)s") % {
+            "organization": decision.consultation.organization.name,
+            "result": decision.get_result_display(),
+        }
+        note = f"{note} ({where})" if where else note
+    elif event.action == action.DEFERRED and where:
+        note = gettext("Deferred to %(item)s") % {"item": where}
+    elif event.action == action.UNSCHEDULED and where:
+        note = gettext("Taken off the agenda of %(meeting)s") % {"meeting": meeting.name}
+    else:
+        note = where
+    return TimelineEntry(event=event, note=note, url=url)
+
+
+def timeline_of(paper: Paper, user, *, insider: bool) -> list[TimelineEntry]:
+    """The paper's events, oldest first, each worded for this reader (four queries at most).
+
+    Outsiders (see `resolutions.workflow.can_view_draft`) see the events from the release
+    on. An event names its meeting, TOP and result only to a reader who may see them: the
+    item by `AgendaItem.objects.visible_to`, the result by `Decision.objects.visible_to`, a
+    meeting whose item is gone by its members. Otherwise it shows only its change of the
+    Vorlage's state, which the page shows anyway, and an event that changes no state (a
+    recommendation recorded behind closed doors) is left out.
+    """
+    events = (
+        PaperEvent.objects.filter(paper=paper)
+        .select_related(
+            "actor__person",
+            "meeting",
+            "agenda_item__meeting",
+            "decision__consultation__organization",
+            "decision__agenda_item__meeting",
+        )
+        .order_by("created", "pk")
+    )
+    if not insider:
+        # Before its release a Vorlage is the administration's internal work: who drafted,
+        # returned or co-signed it, and why, stays inside.
+        events = events.filter(created__gte=paper.released_at) if paper.released_at else events.none()
+    events = list(events)
+    decision_ids = {event.decision_id for event in events if event.decision_id}
+    bare_meeting_ids = {event.meeting_id for event in events if event.meeting_id and not event.agenda_item_id}
+    visible_items = visible_item_ids([event.agenda_item for event in events], user)
+    visible_decisions = (
+        set(Decision.objects.visible_to(user).filter(pk__in=decision_ids).values_list("pk", flat=True))
+        if decision_ids
+        else set()
+    )
+    entered = _meetings_entered(bare_meeting_ids, user)
+    entries = []
+    for event in events:
+        if event.decision_id:
+            shown = event.decision_id in visible_decisions and (
+                not event.agenda_item_id or event.agenda_item_id in visible_items
+            )
+        elif event.agenda_item_id:
+            shown = event.agenda_item_id in visible_items
+        elif event.meeting_id:
+            shown = event.meeting_id in entered
+        else:
+            shown = True
+        if not shown and event.from_state == event.to_state:
+            continue
+        entries.append(_entry(event, shown))
+    return entries

@@ -20,11 +20,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from council.models import AgendaItem, Meeting, Organization, Person
 from oparl.crawler import crawl as crawl_oparl
 from oparl.crawler import django_client_getter
-from resolutions.demo import CURRENT_TITLE, PROPERTY_TITLE
+from resolutions.demo import AWARD_RESOLUTION, AWARD_TITLE, CURRENT_TITLE, PROPERTY_TITLE
 from resolutions.models import Attachment, Decision, Paper
 from tests.factories import AgendaItemFactory, AttachmentFactory, ConsultationFactory, DecisionFactory, PaperFactory
 
@@ -163,12 +164,28 @@ def collect_secrets() -> set[str]:
         Q(agenda_item__public=False) | Q(agenda_item__isnull=True, consultation__agenda_item__public=False)
     )
     secrets |= {text for text in at_closed_doors.values_list("resolution_text", flat=True) if text}
+    # What a page would say of such a decision, in either language: who resolved what, and
+    # where (the timeline of a public Vorlage decided behind closed doors must not).
+    secrets |= _said_of(at_closed_doors)
+    for item in AgendaItem.objects.filter(public=False).select_related("meeting"):
+        secrets.add(f"{item.meeting.name}, TOP {item.number}")
     public = set(AgendaItem.objects.filter(public=True).values_list("name", flat=True))
     public |= set(Attachment.objects.exclude(pk__in=hidden_attachments().values("pk")).values_list("name", flat=True))
     public |= set(
         Decision.objects.exclude(pk__in=at_closed_doors.values("pk")).values_list("resolution_text", flat=True)
     )
+    public |= _said_of(Decision.objects.exclude(pk__in=at_closed_doors.values("pk")))
     return {secret for secret in secrets - public if secret}
+
+
+def _said_of(decisions) -> set[str]:
+    """How the timeline sums up each decision ("Stadtrat: beschlossen"), in German and English."""
+    said = set()
+    for decision in decisions.select_related("consultation__organization"):
+        for language in ("de", "en"):
+            with translation.override(language):
+                said.add(f"{decision.consultation.organization.name}: {decision.get_result_display()}")
+    return said
 
 
 def crawl(client, start_urls: list[str]) -> dict[str, tuple[int, str]]:
@@ -284,3 +301,25 @@ def test_a_member_does_see_the_non_public_item_on_the_meeting_page_and_in_meine_
     secret_attachment = Attachment.objects.get(paper=land, public=False)
     assert f'href="{secret_attachment.get_absolute_url()}"' in mine.text
     assert client.get(secret_attachment.get_absolute_url()).status_code == 200
+
+
+def test_a_public_vorlage_decided_behind_closed_doors_shows_the_public_neither_result_nor_item(client, demo):
+    award = Paper.objects.get(name=AWARD_TITLE)
+    item = award.consultations.get().agenda_item
+    assert award.public and not item.public and award.state == Paper.State.DECIDED
+
+    page = client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+    text = html.unescape(page)
+
+    assert AWARD_RESOLUTION not in text
+    assert "geändert beschlossen" not in text and f"TOP {item.number}" not in text
+    assert f"item {item.number}" not in text
+    assert "Deliberated in the non-public part; its result is not public." in text
+    # The decision's change of state stays on the public timeline, without its result.
+    assert 'data-action="decided"' in page
+    assert "Haupt- und Finanzausschuss: " not in text
+
+    assert client.login(username="office", password=DEMO_PASSWORD)
+    inside = html.unescape(client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text)
+    assert AWARD_RESOLUTION in inside
+    assert f"Haupt- und Finanzausschuss: geändert beschlossen ({item.meeting.name}, TOP {item.number})" in inside

@@ -30,7 +30,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from council.meetings import meeting_day, voting_members_present, voting_members_present_without_faction
@@ -105,8 +104,22 @@ VOTE_COLUMNS = (("yes", "votes_yes"), ("no", "votes_no"), ("abstain", "votes_abs
 # resolutions.workflow.TRANSITIONS say who may move the paper from where.
 
 
-def _move(paper: Paper, transition: Transition, *, by, comment: str) -> Paper:
-    """Write the transition's state, a new version and the event, in the caller's transaction."""
+def _move(
+    paper: Paper,
+    transition: Transition,
+    *,
+    by,
+    meeting: Meeting | None = None,
+    agenda_item: AgendaItem | None = None,
+    decision: Decision | None = None,
+    comment: str = "",
+) -> Paper:
+    """Write the transition's state, a new version and the event, in the caller's transaction.
+
+    The event points at the meeting, item and decision concerned instead of describing
+    them: the timeline words them when shown, for the reader's eyes only (see
+    `resolutions.queries.timeline_of`). `comment` is for words a person gave.
+    """
     from_state = paper.state
     paper.state = transition.target
     paper.version += 1
@@ -115,7 +128,15 @@ def _move(paper: Paper, transition: Transition, *, by, comment: str) -> Paper:
     paper.full_clean()
     paper.save(update_fields=["state", "version", "modified"])
     event = PaperEvent(
-        paper=paper, action=transition.action, from_state=from_state, to_state=paper.state, actor=by, comment=comment
+        paper=paper,
+        action=transition.action,
+        from_state=from_state,
+        to_state=paper.state,
+        actor=by,
+        comment=comment,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        decision=decision,
     )
     event.full_clean()
     event.save()
@@ -154,11 +175,6 @@ def agenda_title(paper: Paper) -> str:
     title = f"{paper.subject_line} – {paper.name}" if paper.subject_line else paper.name
     limit = AgendaItem._meta.get_field("name").max_length
     return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
-def _item_label(meeting: Meeting, item: AgendaItem) -> str:
-    """How the Vorlage's timeline names an agenda item, e.g. "41. Sitzung des Stadtrates, TOP 3"."""
-    return gettext("%(meeting)s, TOP %(number)s") % {"meeting": meeting.name, "number": item.number}
 
 
 # --- the agenda's layout --------------------------------------------------------------
@@ -292,7 +308,7 @@ def agenda_item_add(
     consultation.agenda_item = item
     consultation.full_clean()
     consultation.save(update_fields=["agenda_item", "modified"])
-    _move(paper, transition, by=by, comment=_item_label(locked, item))
+    _move(paper, transition, by=by, meeting=locked, agenda_item=item)
     return item
 
 
@@ -357,12 +373,11 @@ def agenda_item_remove(*, item: AgendaItem, by: AbstractBaseUser) -> None:
     consultation = consultation_of(locked)
     if consultation is not None:
         paper = _lock_paper(consultation.paper_id)
-        label = _item_label(meeting, locked)
         _unlink(consultation)
         untouched = not Decision.objects.filter(consultation__paper=paper).exists()
         if paper.state == Paper.State.IN_CONSULTATION and untouched and open_agenda_item_of(paper) is None:
             transition = ensure_transition(paper, "unschedule", by=by)
-            _move(paper, transition, by=by, comment=gettext("Taken off the agenda: %(item)s") % {"item": label})
+            _move(paper, transition, by=by, meeting=meeting)
     locked.delete()
     _write_agenda(meeting, _items(meeting))
 
@@ -425,8 +440,7 @@ def agenda_item_defer(*, item: AgendaItem, by: AbstractBaseUser, to_meeting: Mee
     consultation.agenda_item = moved
     consultation.full_clean()
     consultation.save(update_fields=["agenda_item", "modified"])
-    label = _item_label(target, moved)
-    _move(paper, transition, by=by, comment=gettext("Deferred to %(item)s") % {"item": label})
+    _move(paper, transition, by=by, meeting=target, agenda_item=moved)
     return moved
 
 
@@ -574,18 +588,15 @@ def decision_record(
     decision.resolution_text = _check_text(paper, result, resolution_text)
     _check_votes(meeting, decision)
     rows = _faction_votes(meeting, decision, faction_votes)
-    params = {"organization": consultation.organization.name, "result": decision.get_result_display()}
     if result in REOPENING_RESULTS:
         # The same step is pending again and the Vorlage back in the pool; its state stays.
-        transition, comment = None, ""
+        transition = None
     elif result == Decision.Result.WITHDRAWN:
-        comment = gettext("%(organization)s: %(result)s") % params
-        transition = ensure_transition(paper, "withdraw", by=by, comment=comment)
+        # The decision is the reason: the event points at it instead of asking for a comment.
+        transition = ensure_transition(paper, "withdraw", by=by)
     elif consultation.authoritative:
-        comment = gettext("%(organization)s: %(result)s") % params
         transition = ensure_transition(paper, "decide", by=by)
     else:
-        comment = gettext("Recommendation of %(organization)s: %(result)s") % params
         transition = ensure_transition(paper, "advance", by=by)
     decision.full_clean()
     decision.save()
@@ -594,7 +605,7 @@ def decision_record(
         row.full_clean()
         row.save()
     if transition is not None:
-        _move(paper, transition, by=by, comment=comment)
+        _move(paper, transition, by=by, meeting=meeting, agenda_item=locked, decision=decision)
     if consultation.authoritative or result == Decision.Result.WITHDRAWN:
         # The apps that follow the council (alliances: memberships decided by this Vorlage)
         # move in this transaction, without signals and without resolutions importing them.

@@ -16,7 +16,8 @@ from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
 from resolutions.filters import PaperFilter
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, PaperEvent
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+from resolutions.queries import timeline_of, visible_item_ids
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def paper_detail(request, reference):
     ``paper``
         The :model:`resolutions.Paper`, if the user may read it (404 otherwise).
     ``consultations``
-        The steps of the Beratungsfolge in order, each with the decisions the user may read.
+        The steps of the Beratungsfolge in order, each with the decisions the user may read
+        and ``item_visible``: whether the user may see its agenda item.
     ``attachments``
         The attachments the user may download.
     ``alliance_exits``
@@ -102,8 +104,9 @@ def paper_detail(request, reference):
         :func:`resolutions.workflow.can_view_draft`): the whole timeline, who acted, the
         co-signers.
     ``events``
-        The :model:`resolutions.PaperEvent` timeline, oldest first; outsiders see only the
-        events from the release on.
+        The timeline as :class:`~resolutions.queries.TimelineEntry` rows, oldest first,
+        worded for this reader (see :func:`resolutions.queries.timeline_of`): outsiders see
+        the events from the release on, and only the results and items they may see.
     ``cosignatures``
         The co-signers and whether each has signed (insiders only, else empty).
     ``transitions``
@@ -145,15 +148,17 @@ def paper_detail(request, reference):
     paper = get_object_or_404(papers, reference=reference)
     attachments = Attachment.objects.visible_to(request.user).filter(paper=paper)
     insider = can_view_draft(paper, request.user)
-    events = PaperEvent.objects.filter(paper=paper).select_related("actor__person").order_by("created", "pk")
-    if not insider:
-        # Before its release a Vorlage is the administration's internal work: who drafted,
-        # returned or co-signed it, and why, stays inside.
-        events = events.filter(created__gte=paper.released_at) if paper.released_at else events.none()
+    events = timeline_of(paper, request.user, insider=insider)
     cosignatures = paper.cosignatures.select_related("signer__person").order_by("pk") if insider else []
+    consultations = list(paper.consultations.all())
+    # A step at a non-public item names its meeting only: the item's number, and whether and
+    # how it was decided, stay with those who may see the item.
+    visible_items = visible_item_ids([step.agenda_item for step in consultations], request.user)
+    for step in consultations:
+        step.item_visible = step.agenda_item_id in visible_items
     context = {
         "paper": paper,
-        "consultations": paper.consultations.all(),
+        "consultations": consultations,
         "attachments": attachments,
         "alliance_memberships": paper.alliance_memberships.all(),
         "alliance_exits": paper.alliance_exits.all(),

@@ -221,10 +221,16 @@ def test_the_whole_path_from_release_to_decision(
         (A.DECIDED, S.IN_CONSULTATION, S.DECIDED),
     ]
     scheduled, advanced, _again, decided = list(paper.events.order_by("pk"))[-4:]
-    assert scheduled.comment == "23. Sitzung des Sozialausschusses, TOP 2"
+    # The events point at what they concern; the timeline words it when shown.
+    recommendation = Decision.objects.get(consultation__paper=paper, consultation__order=1)
+    assert (scheduled.meeting, scheduled.agenda_item, scheduled.comment) == (
+        recommendation.agenda_item.meeting,
+        recommendation.agenda_item,
+        "",
+    )
     assert {event.actor for event in (scheduled, advanced, decided)} == {office}
-    assert "Ausschuss für Soziales und Integration" in advanced.comment
-    assert "Stadtrat" in decided.comment and "beschlossen" in decided.comment
+    assert (advanced.decision, advanced.agenda_item) == (recommendation, recommendation.agenda_item)
+    assert (decided.decision, decided.agenda_item, decided.comment) == (decision, council_item, "")
     assert paper.version == 9  # 1 as a draft, 4 moves to the release, 4 on the agendas
     assert list(pool_for_meeting(council_meeting)) == []
     assert next_pending_consultation(paper) is None
@@ -577,7 +583,7 @@ def test_removing_the_first_step_sends_the_paper_back_to_released(paper, office,
     paper.refresh_from_db()
     assert paper.state == S.RELEASED
     assert _events(paper)[-1] == (A.UNSCHEDULED, S.IN_CONSULTATION, S.RELEASED)
-    assert "23. Sitzung des Sozialausschusses" in paper.events.last().comment
+    assert (paper.events.last().meeting, paper.events.last().agenda_item) == (committee_meeting, None)
     assert Consultation.objects.get(paper=paper, order=1).agenda_item is None
     assert _agenda(committee_meeting) == [(1, "1", "Mitteilungen", True)]
     assert list(pool_for_meeting(committee_meeting)) == [paper]
@@ -635,7 +641,7 @@ def test_deferring_before_the_meeting_moves_the_item(
     assert Consultation.objects.get(paper=paper, order=1).agenda_item == moved
     assert not Decision.objects.exists()
     assert _events(Paper.objects.get(pk=paper.pk))[-1] == (A.DEFERRED, S.IN_CONSULTATION, S.IN_CONSULTATION)
-    assert "24. Sitzung des Sozialausschusses, TOP 2" in paper.events.last().comment
+    assert (paper.events.last().meeting, paper.events.last().agenda_item) == (later_committee_meeting, moved)
 
 
 def test_deferring_at_a_held_meeting_records_vertagt(
@@ -714,7 +720,7 @@ def test_rejection_at_the_council_decides_the_paper(held_council_item, office, r
     recommended.refresh_from_db()
     assert recommended.state == S.DECIDED
     assert _events(recommended)[-1] == (A.DECIDED, S.IN_CONSULTATION, S.DECIDED)
-    assert "abgelehnt" in recommended.events.last().comment
+    assert recommended.events.last().decision.result == R.REJECTED
 
 
 def test_noted_at_the_council_decides_the_paper(held_council_item, office, recommended):
@@ -746,7 +752,7 @@ def test_withdrawal_in_the_meeting_withdraws_the_paper(committee_item, office, c
     paper.refresh_from_db()
     assert paper.state == S.WITHDRAWN
     assert _events(paper)[-1] == (A.WITHDRAWN, S.IN_CONSULTATION, S.WITHDRAWN)
-    assert "zurückgezogen" in paper.events.last().comment
+    assert (paper.events.last().decision.result, paper.events.last().comment) == (R.WITHDRAWN, "")
     assert list(pool_for_meeting(committee_meeting)) == []
 
 
