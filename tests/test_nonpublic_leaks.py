@@ -27,6 +27,7 @@ from oparl.crawler import crawl as crawl_oparl
 from oparl.crawler import django_client_getter
 from resolutions.demo import AWARD_RESOLUTION, AWARD_TITLE, CURRENT_TITLE, PROPERTY_TITLE
 from resolutions.models import Attachment, Decision, Paper
+from resolutions.pdf import pdf_text
 from tests.factories import AgendaItemFactory, AttachmentFactory, ConsultationFactory, DecisionFactory, PaperFactory
 
 MAX_PAGES = 400
@@ -81,7 +82,10 @@ def content_of(response) -> bytes:
 
 
 def readable(data: bytes, content_type: str) -> str:
-    """The text of a response as a reader sees it: HTML entities decoded, iCal lines unfolded."""
+    """The text of a response as a reader sees it: HTML entities decoded, iCal lines unfolded, PDFs read."""
+    if content_type.startswith("application/pdf"):
+        # Line breaks of the layout joined, so that a sentence is found across them.
+        return " ".join(pdf_text(data).split())
     text = data.decode("utf-8", errors="replace")
     if content_type.startswith("text/calendar"):
         text = re.sub(r"\r?\n[ \t]", "", text)
@@ -236,6 +240,13 @@ def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
         assert reverse("council:meeting_detail", kwargs={"pk": meeting.pk}) in pages
     for paper in Paper.objects.public():
         assert paper.get_absolute_url() in pages
+        assert reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}) in pages
+    # ... and the meetings' documents, read as text: the invitations and the minutes.
+    held = Meeting.objects.filter(body=demo, state=Meeting.State.HELD)
+    for meeting in held:
+        assert reverse("resolutions:meeting_minutes_pdf", kwargs={"pk": meeting.pk}) in pages
+    minutes = reverse("resolutions:meeting_minutes_pdf", kwargs={"pk": held.first().pk})
+    assert pages[minutes][0] == 200 and held.first().name in pages[minutes][1]
     public_files = Attachment.objects.exclude(pk__in=hidden_attachments().values("pk"))
     assert public_files and all(attachment.get_absolute_url() in pages for attachment in public_files)
     assert all(pages[feed][0] == 200 for feed in feeds)
