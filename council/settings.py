@@ -182,7 +182,16 @@ LOGGING = {
 # in-memory uploads stays small; larger files are streamed to a temporary file.
 RATSBUCH_MAX_UPLOAD_BYTES = int(os.environ.get("RATSBUCH_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The longest text a clerk may give a Vorlage in one field (Sachverhalt, Beschlussvorschlag,
+# financial impact): about 200 printed pages. Longer material belongs in an attachment; the
+# form says so and keeps the text.
+RATSBUCH_MAX_TEXT_CHARS = int(os.environ.get("RATSBUCH_MAX_TEXT_CHARS", "500000"))
+# The largest form a browser may send (files not counted). Large enough that a Vorlage
+# with every text field at its limit arrives (URL-encoded, up to 9 bytes a character) and
+# its form can answer with a message instead of Django refusing the request unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("RATSBUCH_MAX_FORM_BYTES", str(max(16 * 1024 * 1024, 3 * 9 * RATSBUCH_MAX_TEXT_CHARS)))
+)
 
 # The services called, in this order, inside the transaction of a decision after a result
 # that settles a Vorlage is recorded (the authoritative step's result, or a withdrawal), as

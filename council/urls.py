@@ -40,3 +40,7 @@ urlpatterns = [
     path("", include("alliances.urls")),
     path("", include((council_patterns, "council"))),
 ]
+
+# Django's refusals (a form over DATA_UPLOAD_MAX_MEMORY_SIZE, say) answered with a page that
+# says what to do.
+handler400 = "council.views.errors.bad_request"

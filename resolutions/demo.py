@@ -213,7 +213,7 @@ POOL_FIELDS = {
 AWARD_TITLE = "Vergabe der Trägerschaft für das Stadtteilbüro West"
 AWARD_FIELDS = {
     "paper_type": Paper.Type.RESOLUTION,
-    "subject_line": "Gemeinwesenarbeit",
+    "subject_line": "Vergabeangelegenheit",
     "explanation": "\n\n".join(
         [
             "Die Trägerschaft für das Stadtteilbüro West wurde für die kommenden drei Jahre öffentlich "

@@ -7,9 +7,11 @@ Beratungsfolge is a formset on the same page as the text, so a clerk saves both 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from council.models import Organization
@@ -31,7 +33,13 @@ NO_STEP_ERROR = _("Add at least one step to the Beratungsfolge: the committee or
 FILE_NOT_KEPT_NOTE = _(
     "Your other input is kept, but browsers cannot keep a chosen file: choose the file again before you upload."
 )
+TEXT_TOO_LONG_ERROR = _(
+    "This text has %(length)s characters; a field of a Vorlage takes at most %(limit)s. Your text is kept here: "
+    "shorten it, or move long parts (tables, reports, expert opinions) into an attachment."
+)
 MAX_STEPS = 30
+# The fields whose length only the clerk's material limits.
+LONG_TEXT_FIELDS = ("explanation", "proposal", "financial_impact")
 
 
 def draftable_units(user):
@@ -138,6 +146,15 @@ class PaperForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        limit = settings.RATSBUCH_MAX_TEXT_CHARS
+        for name in LONG_TEXT_FIELDS:
+            length = len(cleaned_data.get(name) or "")
+            if length > limit:
+                params = {
+                    "length": number_format(length, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                }
+                self.add_error(name, ValidationError(TEXT_TOO_LONG_ERROR, code="too_long", params=params))
         if "version" in self.fields and not cleaned_data.get("version"):
             # Only a tampered or truncated page lacks it; saving without it would skip the lock.
             raise ValidationError(_("The form is incomplete; reload the page and enter your changes again."))

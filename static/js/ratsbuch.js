@@ -6,3 +6,21 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A form marked with data-max-bytes is not sent when it is larger than the server takes:
+// the server would refuse it unread, and the text would be gone. Say so and keep it.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const limit = Number(form.dataset.maxBytes || 0);
+  if (!limit || form.enctype === "multipart/form-data") {
+    return;
+  }
+  // The same encoding the browser uses for the request body.
+  const size = new URLSearchParams(new FormData(form, event.submitter)).toString().length;
+  const note = form.querySelector("[data-too-large]");
+  if (size > limit && note) {
+    event.preventDefault();
+    note.hidden = false;
+    note.focus();
+  }
+});

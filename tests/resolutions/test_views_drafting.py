@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from resolutions.forms.drafting import (
     FILE_NOT_KEPT_NOTE,
     NO_STEP_ERROR,
     STEP_ORGANIZATION_CHOICE_ERROR,
+    TEXT_TOO_LONG_ERROR,
     UNIT_CHOICE_ERROR,
 )
 from resolutions.models import Attachment, Consultation, Paper, PaperEvent, ReferenceCounter
@@ -387,6 +389,80 @@ def test_empty_title_is_refused_with_the_input_kept(client, clerk, body, unit, c
     formset = response.context["formset"]
     assert [f["organization"].value() for f in formset.forms[:2]] == [str(committee.pk), str(city_council.pk)]
     assert_nothing_created(body)
+
+
+def test_a_sachverhalt_over_the_text_limit_is_refused_with_the_text_kept(
+    client, clerk, body, unit, committee, city_council, settings
+):
+    settings.RATSBUCH_MAX_TEXT_CHARS = 1000
+    login(client, clerk)
+    long_text = ("Ausführliche Begründung. " * 50).strip()  # 1,249 characters
+
+    response = client.post(
+        create_url(), paper_data(steps=seed_steps(committee, city_council), unit=unit, explanation=long_text)
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["explanation"]
+    assert shown(TEXT_TOO_LONG_ERROR, length="1.249", limit="1.000") in response.text
+    assert response.context["form"]["explanation"].value() == long_text
+    assert_nothing_created(body)
+
+
+def test_a_sachverhalt_beyond_djangos_default_request_size_gets_the_forms_answer_not_a_refusal(
+    client, clerk, body, unit, committee, city_council
+):
+    login(client, clerk)
+    # About 1.5 million characters: over 2.5 MB as a browser sends it (URL-encoded), which
+    # Django's default limit refused unread, so the text was lost. Now the form answers.
+    long_text = ("Übergänge für Bürgerhäuser – Größe, Maße, Förderfähigkeit. " * 25_000).strip()
+    data = urlencode(paper_data(steps=seed_steps(committee, city_council), unit=unit, explanation=long_text))
+    assert 2_621_440 < len(data) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = client.post(create_url(), data, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200
+    assert [error.code for error in response.context["form"].errors.as_data()["explanation"]] == ["too_long"]
+    assert response.context["form"]["explanation"].value() == long_text
+    assert_nothing_created(body)
+
+
+def test_a_sachverhalt_of_two_hundred_pages_is_saved(client, clerk, body, unit, committee, city_council):
+    login(client, clerk)
+    long_text = ("Übergänge für Bürgerhäuser – Größe, Maße, Förderfähigkeit. " * 8_000).strip()
+    assert len(long_text) <= settings.RATSBUCH_MAX_TEXT_CHARS
+
+    response = client.post(
+        create_url(), paper_data(steps=seed_steps(committee, city_council), unit=unit, explanation=long_text)
+    )
+
+    assert response.status_code == 302
+    assert Paper.objects.get().explanation == long_text
+
+
+def test_a_form_beyond_the_request_limit_gets_a_page_that_says_the_input_is_still_in_the_browser(
+    client, clerk, body, unit, committee, city_council, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2048
+    login(client, clerk)
+    data = paper_data(steps=seed_steps(committee, city_council), unit=unit, explanation="x" * 5000)
+
+    response = client.post(create_url(), urlencode(data), content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    with translation.override(settings.LANGUAGE_CODE):
+        assert escape(translation.gettext("Form too large: nothing was saved")) in response.text
+        assert "Zurück" in response.text
+    assert_nothing_created(body)
+
+
+def test_the_vorlage_form_tells_the_browser_the_largest_form_the_server_takes(client, clerk):
+    login(client, clerk)
+
+    page = client.get(create_url()).text
+
+    assert f'data-max-bytes="{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}"' in page
+    assert "data-too-large hidden" in page
 
 
 def test_beratungsfolge_without_a_deciding_step_is_refused(client, clerk, body, unit, committee, city_council):
