@@ -142,7 +142,7 @@ def test_insiders_see_the_whole_timeline_with_who_acted(client, request, release
     response = client.get(detail_url(released))
 
     A = PaperEvent.Action
-    assert [event.action for event in response.context["events"]] == [
+    assert [entry.event.action for entry in response.context["events"]] == [
         A.CREATED,
         A.SUBMITTED,
         A.COSIGNED,
@@ -160,7 +160,7 @@ def test_outsiders_see_the_timeline_from_the_release_on_without_names(client, re
 
     response = client.get(detail_url(released))
 
-    assert [event.action for event in response.context["events"]] == [PaperEvent.Action.RELEASED]
+    assert [entry.event.action for entry in response.context["events"]] == [PaperEvent.Action.RELEASED]
     assert response.context["insider"] is False
     assert capfirst(str(PaperEvent.Action.SUBMITTED.label)) not in response.text
     assert capfirst(str(PaperEvent.Action.RELEASED.label)) in response.text
@@ -173,7 +173,7 @@ def test_public_sees_the_reason_of_a_withdrawal_after_release(client, released, 
 
     response = client.get(detail_url(released))
 
-    assert [event.action for event in response.context["events"]] == [
+    assert [entry.event.action for entry in response.context["events"]] == [
         PaperEvent.Action.RELEASED,
         PaperEvent.Action.WITHDRAWN,
     ]
@@ -187,7 +187,7 @@ def test_clerk_reads_the_reason_of_a_return(client, clerk, head, cosigning):
     response = client.get(detail_url(cosigning))
 
     assert "Bitte die Kosten<br>ergänzen." in response.text
-    assert list(response.context["events"])[-1].action == PaperEvent.Action.RETURNED
+    assert list(response.context["events"])[-1].event.action == PaperEvent.Action.RETURNED
 
 
 def test_insiders_see_who_has_cosigned(client, clerk, head, cosigning):
