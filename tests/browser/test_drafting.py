@@ -89,3 +89,25 @@ def test_seed_vorlage_from_draft_to_release_in_the_browser(demo, new_page, tmp_p
     with visitor.expect_download() as download:
         main.get_by_role("link", name="Beitrittserklärung der Stadt Ludwigshafen am Rhein").click()
     assert download.value.suggested_filename == "Beitrittserklaerung.pdf"
+
+
+def test_a_vorlage_too_large_to_send_stays_in_the_form_with_a_message(demo, new_page, settings):
+    # A small limit, so that a few kilobytes stand for a form the server would refuse unread.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 8_000
+    long_text = "Übergänge für Bürgerhäuser – Größe, Maße, Förderfähigkeit. " * 200
+    clerk = new_page("clerk")
+    clerk.goto("/vorlagen/neu/")
+    clerk.fill("input[name=name]", "Sehr lange Vorlage")
+    clerk.fill("textarea[name=explanation]", long_text)
+    clerk.select_option("select[name=steps-0-organization]", label="Stadtrat")
+    clerk.select_option("select[name=steps-0-role]", "Entscheidung")
+    clerk.check("input[name=steps-0-authoritative]")
+    clerk.click("button[name=save]")
+
+    note = clerk.locator("[data-too-large]")
+    expect(note).to_be_visible()
+    expect(note).to_be_focused()
+    expect(note).to_contain_text("zu groß")
+    expect(clerk).to_have_url(re.compile(r"/vorlagen/neu/$"))
+    assert clerk.input_value("textarea[name=explanation]") == long_text
+    assert not Paper.objects.filter(name="Sehr lange Vorlage").exists()
