@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from council.collation import german
 from council.meetings import EligibleAttendee
 from council.models import Attendance, Body, Location, Meeting, Organization
 
@@ -42,7 +43,7 @@ def meeting_organizations(body: Body, meeting: Meeting | None = None):
         Organization.objects.committees()
         .filter(body=body)
         .filter(Q(pk__in=Organization.objects.active().values("pk")) | Q(pk__in=current))
-        .order_by("name")
+        .order_by(german("name"))
     )
 
 

@@ -20,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from council.collation import german
+
 from .models import Attendance, Meeting, Membership, Organization, Person
 from .roles import Actor, actor_for
 
@@ -232,7 +234,7 @@ def eligible_attendees(meeting: Meeting) -> list[EligibleAttendee]:
     memberships = (
         seat_memberships(meeting)
         .select_related("person", "on_behalf_of")
-        .order_by("person__family_name", "person__given_name", "person_id", "pk")
+        .order_by(german("person__family_name"), german("person__given_name"), "person_id", "pk")
     )
     seats: dict[int, EligibleAttendee] = {}
     for membership in memberships:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from council.collation import german
+
 
 class TimeStampedModel(models.Model):
     """Give every object the `created` and `modified` timestamps OParl requires."""
@@ -185,7 +187,7 @@ class Organization(TimeStampedModel):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["organization_type", "name"]
+        ordering = ["organization_type", german("name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -252,7 +254,7 @@ class Person(TimeStampedModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        ordering = ["family_name", "given_name"]
+        ordering = [german("family_name"), german("given_name")]
 
     def __str__(self):
         return self.name

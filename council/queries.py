@@ -7,13 +7,13 @@ of `resolutions` to these reads (see `council.views.meetings`).
 import calendar
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .collation import german, sort_key  # noqa: F401  (sort_key: read here by other modules too)
 from .models import Body, Meeting, Membership, Organization, Person
 from .roles import Actor
 
@@ -33,7 +33,7 @@ def installation_body() -> Body | None:
 
 def gremien_of(body: Body | None) -> QuerySet[Organization]:
     """The body's Gremien (council and committees) by name: what the meeting pages filter by."""
-    return Organization.objects.committees().filter(body=body).order_by("name")
+    return Organization.objects.committees().filter(body=body).order_by(german("name"))
 
 
 def meetings_of(body: Body | None, organization: Organization | None = None) -> QuerySet[Meeting]:
@@ -150,12 +150,6 @@ DEPUTY_ROLE_PARTS = ("stellv",)
 MAIN_ORGAN_CLASSIFICATION = "hauptorgan"
 
 
-def sort_key(text: str) -> str:
-    """A key that sorts names as a German reader expects: Bäcker before Brückl, Groß next to Gross."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def organization_types(values: list[str] | None = None) -> list[tuple[str, str]]:
     """(value, label) of the organization types in the order of the list, optionally only `values`."""
     return [(kind.value, kind.label) for kind in ORGANIZATION_TYPE_ORDER if values is None or kind.value in values]
@@ -189,7 +183,7 @@ def organizations_in_directory(body: Body | None, today: datetime.date | None = 
             next_meeting_id=Subquery(next_meetings.values("pk")[:1]),
             next_meeting_start=Subquery(next_meetings.values("start")[:1]),
         )
-        .order_by("name", "pk")
+        .order_by(german("name"), "pk")
     )
 
 
@@ -261,7 +255,7 @@ def current_and_former_seats(
         public_seats(organization)
         .filter(end_date__lt=today)
         .exclude(person__in=[membership.person_id for membership in current])
-        .order_by("-end_date", "person__family_name", "person__given_name", "pk")
+        .order_by("-end_date", german("person__family_name"), german("person__given_name"), "pk")
     )
     return current, list(former)
 
@@ -283,15 +277,17 @@ def people_in_directory(
     if faction is not None:
         sitting = Membership.objects.public().active(today).filter(Q(organization=faction) | Q(on_behalf_of=faction))
         people = people.filter(pk__in=sitting.values("person_id"))
-    seats = Membership.objects.public().active(today).select_related("organization").order_by("organization__name")
+    seats = (
+        Membership.objects.public().active(today).select_related("organization").order_by(german("organization__name"))
+    )
     return people.prefetch_related(Prefetch("memberships", queryset=seats, to_attr="current_seats")).order_by(
-        "family_name", "given_name", "pk"
+        german("family_name"), german("given_name"), "pk"
     )
 
 
 def factions_of(body: Body | None) -> QuerySet[Organization]:
     """The body's Fraktionen by name: what the people list filters by."""
-    return Organization.objects.filter(body=body, organization_type=Organization.Type.FACTION).order_by("name")
+    return Organization.objects.filter(body=body, organization_type=Organization.Type.FACTION).order_by(german("name"))
 
 
 def seats_of(person: Person, today: datetime.date | None = None) -> tuple[list[Membership], list[Membership]]:

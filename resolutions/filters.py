@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from council.collation import german
 from council.models import Organization
 from council.roles import actor_for
 from resolutions.models import Paper
@@ -71,7 +72,7 @@ class PaperFilter(django_filters.FilterSet):
                 Organization.Type.FACTION,
                 Organization.Type.PARTY,
             ]
-        ).order_by("name")
+        ).order_by(german("name"))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from council.collation import german
 from council.models import AgendaItem, Body, Meeting, Organization, Person, TimeStampedModel
 from council.roles import actor_for
 
@@ -553,7 +554,7 @@ class FactionVote(TimeStampedModel):
     class Meta:
         verbose_name = _("vote of a Fraktion")
         verbose_name_plural = _("votes by Fraktion")
-        ordering = ["decision", "faction__name"]
+        ordering = ["decision", german("faction__name")]
         constraints = [
             models.UniqueConstraint(fields=["decision", "faction"], name="factionvote_once_per_faction"),
             models.CheckConstraint(

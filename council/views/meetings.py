@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council import queries
+from council.collation import german
 from council.models import AgendaItem, Attendance, Body, Meeting, Organization
 from council.roles import actor_for
 from council.views.office import meeting_office_actions
@@ -209,7 +210,7 @@ def meeting_detail(request, pk):
         attendances = list(
             meeting.attendances.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.EXCUSED])
             .select_related("person")
-            .order_by("person__family_name", "person__given_name", "pk")
+            .order_by(german("person__family_name"), german("person__given_name"), "pk")
         )
     context = {
         "meeting": meeting,

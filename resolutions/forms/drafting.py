@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from council.collation import german
 from council.models import Organization
 from council.roles import actor_for
 from resolutions.models import Attachment, Consultation, Paper
@@ -63,7 +64,7 @@ def step_organizations(*, bodies, current_ids=()) -> list[Organization]:
         Organization.objects.committees()
         .filter(body__in=bodies)
         .filter(Q(pk__in=Organization.objects.active().values("pk")) | Q(pk__in=list(current_ids)))
-        .order_by("name")
+        .order_by(german("name"))
     )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from council.collation import german
 from council.meetings import eligible_attendees, seat_memberships
 from council.models import AgendaItem, Attendance, Meeting, Membership, Organization, Person
 from council.roles import actor_for
@@ -54,7 +55,9 @@ def _items(meeting: Meeting, *, insider: bool) -> tuple[list[AgendaItem], list[A
     """
     consultations = Consultation.objects.select_related("paper", "organization").order_by("pk")
     decisions = Decision.objects.prefetch_related(
-        Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction").order_by("faction__name"))
+        Prefetch(
+            "faction_votes", queryset=FactionVote.objects.select_related("faction").order_by(german("faction__name"))
+        )
     )
     if not insider:
         consultations = consultations.filter(paper__public=True, paper__released_at__isnull=False)
@@ -111,7 +114,7 @@ def attendees(meeting: Meeting) -> tuple[list[AttendanceGroup], list[AttendanceG
     attendances = (
         meeting.attendances.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.EXCUSED])
         .select_related("person")
-        .order_by("person__family_name", "person__given_name", "pk")
+        .order_by(german("person__family_name"), german("person__given_name"), "pk")
     )
     groups: dict[str, dict[int | None, AttendanceGroup]] = {
         Attendance.Status.PRESENT: {},

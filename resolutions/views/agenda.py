@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from council.collation import german
 from council.meetings import eligible_attendees, voting_members_present
 from council.models import AgendaItem, Attendance, Meeting, Organization
 from council.roles import office_required
@@ -421,7 +422,7 @@ def decision_record(request, pk, item):
         faction.pk: faction
         for faction in Organization.objects.filter(
             body_id=meeting.body_id, organization_type=Organization.Type.FACTION
-        ).order_by("name")
+        ).order_by(german("name"))
     }
     data = request.POST if request.method == "POST" else None
     form = DecisionForm(data, consultation=consultation)
