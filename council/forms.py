@@ -15,25 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.collation import german
-from council.meetings import EligibleAttendee
-from council.models import Attendance, Body, Location, Meeting, Organization
+from council.meetings import EligibleAttendee, meeting_name_suggestion, next_meeting_number
+from council.models import Attendance, Body, Location, Meeting, Organization, Person
 
 NAME_SUGGESTIONS_ID = "meeting-name-suggestions"
-
-
-def meeting_name_suggestion(organization: Organization) -> str:
-    """The usual name of a meeting of a Gremium, e.g. "Sitzung des Ausschusses für Soziales".
-
-    Meeting names are data in the council's language, not interface text, so they are
-    German and not translated. The head noun of a Gremium's name (…rat, …ausschuss) takes
-    the genitive "-es"; any other name is put after a dash.
-    """
-    words = organization.name.split(" ")
-    for index, word in enumerate(words):
-        if word.lower().endswith(("ausschuss", "rat")):
-            words[index] = f"{word}es"
-            return "Sitzung des " + " ".join(words)
-    return f"Sitzung – {organization.name}"
 
 
 def meeting_organizations(body: Body, meeting: Meeting | None = None):
@@ -68,9 +53,13 @@ class MeetingForm(forms.Form):
         help_text=_("Tick more than one for a joint meeting."),
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Name (optional)"),
         max_length=Meeting._meta.get_field("name").max_length,
-        help_text=_("E.g. 24. Sitzung des Stadtrates; the list offers a name for each Gremium."),
+        required=False,
+        help_text=_(
+            "Leave it empty and the name is made from the Gremium and its next meeting number, e.g. "
+            "12. Sitzung des Stadtrates; the list offers these names."
+        ),
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
@@ -90,6 +79,18 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("The room is part of the location."),
     )
+    chair = forms.ModelChoiceField(
+        label=_("Chair (optional)"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Who invites, chairs and signs; empty: the seat with the chair's role (Vorsitz)."),
+    )
+    notice_reason = forms.CharField(
+        label=_("Reason for short notice (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for an urgent meeting called after the Ladungsfrist: the invitation states the reason."),
+    )
 
     # The service names the model's fields; the form splits the moments into day and time.
     SERVICE_FIELDS = {"start": "start_time", "end": "end_time"}
@@ -100,12 +101,13 @@ class MeetingForm(forms.Form):
         self.fields["organizations"].queryset = queryset
         organizations = list(queryset)
         self.fields["location"].queryset = Location.objects.filter(body=body).order_by("description")
-        self.name_suggestions = list(dict.fromkeys(meeting_name_suggestion(org) for org in organizations))
+        self.fields["chair"].queryset = Person.objects.filter(body=body)
+        # The names the service would give, with each Gremium's next number (as of today).
+        now = timezone.now()
+        self.name_suggestions = list(
+            dict.fromkeys(meeting_name_suggestion(org, next_meeting_number(org, now)) for org in organizations)
+        )
         self.fields["name"].widget.attrs["list"] = NAME_SUGGESTIONS_ID
-        if meeting is None and not self.is_bound:
-            main = next((org for org in organizations if org.classification == "Hauptorgan"), None)
-            if main is not None or organizations:
-                self.initial.setdefault("name", meeting_name_suggestion(main or organizations[0]))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -121,6 +123,7 @@ class MeetingForm(forms.Form):
                 ),
                 "location",
             ),
+            Fieldset(_("Invitation"), "chair", "notice_reason"),
         )
 
     @classmethod
@@ -134,6 +137,8 @@ class MeetingForm(forms.Form):
             "start_time": start.time(),
             "end_time": timezone.localtime(meeting.end).time() if meeting.end else None,
             "location": meeting.location,
+            "chair": meeting.chair,
+            "notice_reason": meeting.notice_reason,
         }
 
     def _moment(self, time: datetime.time | None) -> datetime.datetime | None:
@@ -150,6 +155,8 @@ class MeetingForm(forms.Form):
             "start": self._moment(data["start_time"]),
             "end": self._moment(data.get("end_time")),
             "location": data.get("location"),
+            "chair": data.get("chair"),
+            "notice_reason": data.get("notice_reason", ""),
         }
 
     def start_unchanged(self, meeting: Meeting) -> bool:
@@ -172,7 +179,11 @@ class MeetingForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """Present, excused or absent for each person with a seat in the meeting."""
+    """Present, excused or absent for each person with a seat in the meeting; deputies, arrivals, departures.
+
+    A person without a vote of their own (a deputy's seat) may stand in for a member with
+    a vote; anyone present may be marked as arriving at or leaving after an agenda item.
+    """
 
     STATUS_CHOICES = [
         (Attendance.Status.PRESENT, _("present")),
@@ -180,27 +191,85 @@ class AttendanceForm(forms.Form):
         (Attendance.Status.ABSENT, _("absent")),
     ]
 
-    def __init__(self, *args, attendees: list[EligibleAttendee], recorded: dict[int, str], **kwargs):
-        """`recorded`: the stored status by person id; anyone without one starts as absent."""
+    def __init__(self, *args, attendees: list[EligibleAttendee], recorded: dict[int, Attendance], items=(), **kwargs):
+        """`recorded`: the stored attendance by person id; anyone without one starts as absent."""
         super().__init__(*args, **kwargs)
         self.attendees = attendees
+        self.items = {str(item.pk): item for item in items}
+        voters = {str(a.person.pk): a.person for a in attendees if a.voting_right}
+        self.voters = voters
+        item_choices = [(pk, _("item %(number)s") % {"number": item.number}) for pk, item in self.items.items()]
         for attendee in attendees:
+            pk, stored = attendee.person.pk, recorded.get(attendee.person.pk)
             self.fields[self.field_name(attendee)] = forms.ChoiceField(
                 label=attendee.person.name,
                 choices=self.STATUS_CHOICES,
-                initial=recorded.get(attendee.person.pk, Attendance.Status.ABSENT),
+                initial=stored.status if stored else Attendance.Status.ABSENT,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
+            if not attendee.voting_right:
+                self.fields[f"deputy_{pk}"] = forms.ChoiceField(
+                    label=_("%(person)s stands in for") % {"person": attendee.person.name},
+                    choices=[("", _("nobody"))] + [(key, person.name) for key, person in voters.items()],
+                    required=False,
+                    initial=str(stored.deputy_for_id) if stored and stored.deputy_for_id else "",
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+            if item_choices:
+                self.fields[f"arrived_{pk}"] = forms.ChoiceField(
+                    label=_("%(person)s present from") % {"person": attendee.person.name},
+                    choices=[("", _("the start"))] + item_choices,
+                    required=False,
+                    initial=str(stored.arrived_at_id) if stored and stored.arrived_at_id else "",
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+                self.fields[f"left_{pk}"] = forms.ChoiceField(
+                    label=_("%(person)s present until") % {"person": attendee.person.name},
+                    choices=[("", _("the end"))] + item_choices,
+                    required=False,
+                    initial=str(stored.left_after_id) if stored and stored.left_after_id else "",
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
 
     @staticmethod
     def field_name(attendee: EligibleAttendee) -> str:
         return f"person_{attendee.person.pk}"
 
+    def _bound(self, name: str):
+        return self[name] if name in self.fields else None
+
     def rows(self) -> list[dict]:
-        """One row a person: the attendee and the bound radio buttons."""
-        return [{"attendee": attendee, "field": self[self.field_name(attendee)]} for attendee in self.attendees]
+        """One row a person: the attendee, the bound radio buttons, and the deputy and presence selects."""
+        return [
+            {
+                "attendee": attendee,
+                "field": self[self.field_name(attendee)],
+                "deputy": self._bound(f"deputy_{attendee.person.pk}"),
+                "arrived": self._bound(f"arrived_{attendee.person.pk}"),
+                "left": self._bound(f"left_{attendee.person.pk}"),
+            }
+            for attendee in self.attendees
+        ]
 
     def persons_with(self, status: str) -> list:
         return [
             attendee.person for attendee in self.attendees if self.cleaned_data.get(self.field_name(attendee)) == status
         ]
+
+    def _chosen(self, prefix: str, values: dict) -> dict:
+        chosen = {}
+        for attendee in self.attendees:
+            key = self.cleaned_data.get(f"{prefix}_{attendee.person.pk}")
+            if key:
+                chosen[attendee.person] = values[key]
+        return chosen
+
+    def deputies(self) -> dict:
+        """Deputy → the member with a vote they stand in for."""
+        return self._chosen("deputy", self.voters)
+
+    def arrivals(self) -> dict:
+        return self._chosen("arrived", self.items)
+
+    def departures(self) -> dict:
+        return self._chosen("left", self.items)

@@ -11,10 +11,12 @@ role, then the meeting's own precondition (a meeting is held only once it has st
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from council.collation import german
 
-from .models import Attendance, Meeting, Membership, Organization, Person
+from .models import AgendaItem, Attendance, Body, LegislativeTerm, Meeting, Membership, Organization, Person, Recusal
 from .roles import Actor, actor_for
 
 # --- messages -------------------------------------------------------------------------
@@ -36,6 +38,8 @@ INVITE_STATE_ERROR = _(
 HOLD_STATE_ERROR = _("This meeting is “%(state)s”; only a scheduled or invited meeting can be marked as held.")
 HOLD_TOO_EARLY_ERROR = _("This meeting starts on %(start)s; it can be marked as held from then on.")
 CANCEL_STATE_ERROR = _("This meeting is “%(state)s”; only a scheduled or invited meeting can be cancelled.")
+# Roles of a seat that chairs the meeting: it invites and signs when the office names no chair.
+CHAIR_ROLES = ("Vorsitz", "Oberbürgermeister")
 UNKNOWN_MEETING_TRANSITION_ERROR = "There is no transition named %r in council.meetings.MEETING_TRANSITIONS."
 # Not an error: inviting late is allowed (the Gemeindeordnung lets urgent meetings be
 # called at short notice), but the office must see that the Ladungsfrist was missed.
@@ -247,20 +251,117 @@ def eligible_attendees(meeting: Meeting) -> list[EligibleAttendee]:
     return list(seats.values())
 
 
-def voting_members_present(meeting: Meeting) -> int:
-    """How many persons are recorded present and hold a voting seat in the meeting (one query)."""
-    voting = seat_memberships(meeting).filter(voting_right=True).values("person_id")
-    return Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT, person_id__in=voting).count()
+@dataclass(frozen=True)
+class Voter:
+    """A person who may vote on an item: a member with a vote, or a deputy in a member's place."""
+
+    person_id: int
+    faction_id: int | None
 
 
-def voting_members_present_without_faction(meeting: Meeting) -> int:
-    """How many voting members present sit for no Fraktion (e.g. the Oberbürgermeisterin), in one query."""
-    voting = seat_memberships(meeting).filter(voting_right=True)
-    for_a_faction = voting.filter(on_behalf_of__isnull=False).values("person_id")
-    return (
-        Attendance.objects.filter(
-            meeting=meeting, status=Attendance.Status.PRESENT, person_id__in=voting.values("person_id")
-        )
-        .exclude(person_id__in=for_a_faction)
-        .count()
+def present_for(attendance: Attendance, item: AgendaItem | None) -> bool:
+    """Whether a present person was there for `item` (None: at any time), by arrival and departure."""
+    if attendance.status != Attendance.Status.PRESENT:
+        return False
+    if item is None:
+        return True
+    if attendance.arrived_at is not None and attendance.arrived_at.order > item.order:
+        return False
+    return attendance.left_after is None or attendance.left_after.order >= item.order
+
+
+def voters(meeting: Meeting, item: AgendaItem | None = None) -> list[Voter]:
+    """Who could vote on `item` (or at the meeting at all), in three queries.
+
+    A present member with a voting seat votes, unless they came after the item, left before
+    it or were recused from it (Befangenheit); a deputy votes in place of the excused or
+    absent member they stand in for, for that member's Fraktion.
+    """
+    seats = {attendee.person.pk: attendee for attendee in eligible_attendees(meeting)}
+    recused = set(Recusal.objects.filter(agenda_item=item).values_list("person_id", flat=True)) if item else set()
+    attendances = meeting.attendances.filter(status=Attendance.Status.PRESENT).select_related(
+        "arrived_at", "left_after"
     )
+    found = []
+    for attendance in attendances:
+        if not present_for(attendance, item) or attendance.person_id in recused:
+            continue
+        seat = seats.get(attendance.deputy_for_id or attendance.person_id)
+        if seat is not None and seat.voting_right:
+            found.append(Voter(person_id=attendance.person_id, faction_id=seat.faction.pk if seat.faction else None))
+    return found
+
+
+def voting_members_present(meeting: Meeting, item: AgendaItem | None = None) -> int:
+    """How many may vote: present members with a voting seat and deputies in a member's place (see `voters`)."""
+    return len(voters(meeting, item))
+
+
+def voting_members_present_without_faction(meeting: Meeting, item: AgendaItem | None = None) -> int:
+    """How many of those sit for no Fraktion (e.g. the Oberbürgermeisterin)."""
+    return sum(1 for voter in voters(meeting, item) if voter.faction_id is None)
+
+
+# --- names, numbers and the chair ---------------------------------------------------
+LEADING_NUMBER = re.compile(r"^\s*(\d{1,4})\.\s")
+
+
+def meeting_name_suggestion(organization: Organization, number: int | None = None) -> str:
+    """The usual name of a meeting of a Gremium, e.g. "12. Sitzung des Ausschusses für Soziales".
+
+    Meeting names are data in the council's language, not interface text, so they are
+    German and not translated. The head noun of a Gremium's name (…rat, …ausschuss,
+    …beirat) takes the genitive "-es" after "des"; a name whose grammar is not known is put
+    after a dash, which reads right for any name.
+    """
+    prefix = f"{number}. " if number else ""
+    words = organization.name.split(" ")
+    for index, word in enumerate(words):
+        if word.lower().endswith(("ausschuss", "rat")):
+            words[index] = f"{word}es"
+            return f"{prefix}Sitzung des " + " ".join(words)
+        if word.lower().endswith(("vertretung", "versammlung", "kommission", "konferenz")) and index == 0:
+            return f"{prefix}Sitzung der {organization.name}"
+    return f"{prefix}Sitzung – {organization.name}"
+
+
+def _term_of(body: Body, day: datetime.date) -> LegislativeTerm | None:
+    terms = LegislativeTerm.objects.filter(body=body, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+    return terms.order_by("-start_date").first()
+
+
+def number_of(meeting: Meeting) -> int | None:
+    """The meeting's running number: as stored, else as its name starts ("23. Sitzung …")."""
+    if meeting.number:
+        return meeting.number
+    match = LEADING_NUMBER.match(meeting.name)
+    return int(match.group(1)) if match else None
+
+
+def next_meeting_number(organization: Organization, start: datetime.datetime) -> int:
+    """The number the next meeting of `organization` takes: one more than the highest of its term.
+
+    Counted within the Wahlperiode the meeting falls in, when the body records terms (each
+    term starts again at 1), else over all the organization's meetings; meetings imported
+    or written without a number count by the number their name starts with.
+    """
+    meetings = Meeting.objects.filter(organizations=organization).exclude(state=Meeting.State.CANCELLED)
+    term = _term_of(organization.body, timezone.localdate(start))
+    if term is not None:
+        meetings = meetings.filter(start__date__gte=term.start_date)
+        if term.end_date is not None:
+            meetings = meetings.filter(start__date__lte=term.end_date)
+    numbers = [number_of(meeting) or 0 for meeting in meetings.only("name", "number")]
+    return max(numbers, default=0) + 1
+
+
+def chair_of(meeting: Meeting) -> Person | None:
+    """Who chairs the meeting: as the office recorded it, else the seat with a chair's role on its day."""
+    if meeting.chair_id:
+        return meeting.chair
+    for membership in seat_memberships(meeting).select_related("person").order_by("pk"):
+        if membership.role.startswith(CHAIR_ROLES):
+            return membership.person
+    return None

@@ -377,9 +377,45 @@ class Meeting(TimeStampedModel):
     invited_at = models.DateTimeField(
         _("invited at"), null=True, blank=True, help_text=_("When the invitations were sent.")
     )
+    # The running number of the organization's meetings that the name starts with ("12. Sitzung
+    # des …"); counted per Wahlperiode when the body has terms, else from the first meeting.
+    number = models.PositiveIntegerField(
+        _("meeting number"), null=True, blank=True, help_text=_("The n-th meeting of the organization, e.g. 12.")
+    )
+    chair = models.ForeignKey(
+        Person,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_meetings",
+        help_text=_("Who invites to the meeting, chairs it and signs its minutes."),
+    )
+    minute_taker = models.CharField(
+        _("minute-taker"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who keeps the minutes (Schriftführung), as the minutes name them."),
+    )
+    # Start and end above are the planned times the invitation names; the minutes record
+    # when the chair actually opened and closed the meeting.
+    opened_at = models.DateTimeField(
+        _("opened at"), null=True, blank=True, help_text=_("When the chair actually opened the meeting.")
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, help_text=_("When the chair actually closed the meeting.")
+    )
+    notice_reason = models.TextField(
+        _("reason for short notice"),
+        blank=True,
+        help_text=_(
+            "Why the meeting is called at shorter notice than the Ladungsfrist (urgency), as the invitation says."
+        ),
+    )
     participants = models.ManyToManyField(
         Person,
         through="Attendance",
+        through_fields=("meeting", "person"),
         verbose_name=_("participants"),
         related_name="meetings",
         help_text=_("Who was present or excused."),
@@ -394,6 +430,10 @@ class Meeting(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="meeting_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(opened_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="meeting_closed_after_opened",
             ),
         ]
 
@@ -432,6 +472,38 @@ class Attendance(TimeStampedModel):
         choices=Status.choices,
         default=Status.PRESENT,
         help_text=_("Present, excused or absent."),
+    )
+    # Stellvertretung: a present person who attends and votes in place of a member with a
+    # vote who is excused or absent.
+    deputy_for = models.ForeignKey(
+        Person,
+        verbose_name=_("deputy for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputised_attendances",
+        help_text=_("The member with a vote this person attends in place of."),
+    )
+    # Late arrival and early departure, by agenda item: the person counts as present for
+    # the items from `arrived_at` to `left_after`, both included (empty: from the start,
+    # to the end).
+    arrived_at = models.ForeignKey(
+        "AgendaItem",
+        verbose_name=_("arrived at item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The first item the person was present for, if they came late."),
+    )
+    left_after = models.ForeignKey(
+        "AgendaItem",
+        verbose_name=_("left after item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The last item the person was present for, if they left early."),
     )
 
     class Meta:
@@ -484,6 +556,16 @@ class AgendaItem(TimeStampedModel):
     public = models.BooleanField(
         _("public"), default=True, help_text=_("Non-public items are shown to members and the office only.")
     )
+    # An item added after the invitation went out: the invitation's numbers stay, and the
+    # item is announced as a Nachtrag (supplement) to the agenda.
+    addendum = models.BooleanField(
+        _("addendum"), default=False, help_text=_("Added after the invitation (Nachtrag to the agenda).")
+    )
+    protocol = models.TextField(
+        _("protocol"),
+        blank=True,
+        help_text=_("The course of the deliberation as the minutes record it (Beratungsverlauf)."),
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -507,3 +589,59 @@ class AgendaItem(TimeStampedModel):
     def anchor(self) -> str:
         """The id of the item on the meeting page, e.g. "top-10-1" for item 10.1."""
         return f"top-{slugify(self.number)}"
+
+
+class Recusal(TimeStampedModel):
+    """A member who took no part in one item for bias (Befangenheit, § 22 GemO RP)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
+        help_text=_("The item the member took no part in."),
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="recusals", help_text=_("Who.")
+    )
+
+    class Meta:
+        verbose_name = _("recusal (Befangenheit)")
+        verbose_name_plural = _("recusals (Befangenheit)")
+        constraints = [models.UniqueConstraint(fields=["agenda_item", "person"], name="recusal_once_per_item")]
+
+    def __str__(self):
+        return f"{self.person} – {self.agenda_item}"
+
+
+class AgendaTemplate(TimeStampedModel):
+    """The standing items an office puts on every agenda of a kind, before and after the Vorlagen."""
+
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="agenda_templates", help_text=_("Whose.")
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. Ordentliche Sitzung."))
+    opening_items = models.TextField(
+        _("opening items"),
+        blank=True,
+        help_text=_("One item a line, put at the start of the public part (e.g. Eröffnung der Sitzung)."),
+    )
+    closing_items = models.TextField(
+        _("closing items"),
+        blank=True,
+        help_text=_("One item a line, put at the end of the public part (e.g. Mitteilungen und Anfragen)."),
+    )
+
+    class Meta:
+        verbose_name = _("agenda template")
+        verbose_name_plural = _("agenda templates")
+        ordering = ["body", german("name")]
+        constraints = [models.UniqueConstraint(fields=["body", "name"], name="agendatemplate_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        """The items of one of the text fields, blank lines dropped."""
+        return [line.strip() for line in text.splitlines() if line.strip()]

@@ -8,7 +8,7 @@ written by `resolutions.services` (they touch Vorlagen, which this app does not 
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -16,16 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .collation import german
 from .meetings import (
     MEETING_ROLE_ERROR,
     MeetingTransition,
     display_day,
     display_time,
+    eligible_attendees,
     ensure_meeting_transition,
     meeting_day,
-    seat_memberships,
+    meeting_name_suggestion,
+    next_meeting_number,
+    number_of,
 )
-from .models import Attendance, Body, Location, Meeting, Organization, Person
+from .models import AgendaItem, Attendance, Body, Location, Meeting, Organization, Person
 from .roles import actor_for
 
 MEETING_END_BEFORE_START_ERROR = _("The meeting cannot end before it starts; check the end time.")
@@ -43,11 +47,30 @@ ATTENDANCE_TOO_EARLY_ERROR = _(
     "The attendance is recorded once the meeting has started; this meeting starts on %(start)s."
 )
 ATTENDANCE_CANCELLED_ERROR = _("This meeting was cancelled; nobody attended it.")
+MEETING_IN_PAST_ERROR = _(
+    "A meeting is planned for a time still to come; this one would already have started. History of past meetings "
+    "is brought in by the import, not planned."
+)
+CHAIR_OTHER_BODY_ERROR = _("%(person)s belongs to another municipality; choose the chair among %(body)s's people.")
+DEPUTY_NOT_PRESENT_ERROR = _("%(person)s is named as deputy for %(member)s but not recorded as present.")
+DEPUTY_FOR_NON_VOTER_ERROR = _(
+    "%(person)s cannot stand in for %(member)s: a deputy takes the place of a member with a vote in this meeting."
+)
+DEPUTY_FOR_PRESENT_ERROR = _(
+    "%(person)s cannot stand in for %(member)s, who is recorded as present; mark %(member)s as excused or absent."
+)
+DEPUTY_TWICE_ERROR = _("%(member)s has more than one deputy; one person stands in for a member.")
+DEPUTY_HAS_VOTE_ERROR = _("%(person)s has a vote of their own in this meeting and cannot also stand in for %(member)s.")
+TIMES_OF_ABSENT_ERROR = _("%(person)s is given an arrival or departure but is not recorded as present.")
+ITEM_OF_OTHER_MEETING_ERROR = _("The arrival or departure of %(person)s names an item of another meeting.")
+LEFT_BEFORE_ARRIVAL_ERROR = _(
+    "%(person)s cannot leave after item %(last)s before arriving at item %(first)s; check both items."
+)
 NOT_EDITABLE_MEETING_FIELD_ERROR = "These fields of a meeting are not edited through this service: %s"
 
 # What the office edits on a planned meeting; the state and the invitation time move only
 # through the transitions.
-MEETING_EDITABLE_FIELDS = frozenset({"name", "organizations", "start", "end", "location"})
+MEETING_EDITABLE_FIELDS = frozenset({"name", "organizations", "start", "end", "location", "chair", "notice_reason"})
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -80,6 +103,16 @@ def _check_times_and_place(meeting: Meeting) -> None:
     # Before full_clean: the database constraint would say the same in words nobody reads.
     if meeting.end is not None and meeting.start is not None and meeting.end < meeting.start:
         raise ValidationError({"end": ValidationError(MEETING_END_BEFORE_START_ERROR, code="end_before_start")})
+    if meeting.chair is not None and meeting.chair.body_id != meeting.body_id:
+        raise ValidationError(
+            {
+                "chair": ValidationError(
+                    CHAIR_OTHER_BODY_ERROR,
+                    code="other_body",
+                    params={"person": meeting.chair.name, "body": meeting.body.name},
+                )
+            }
+        )
     if meeting.location is not None and meeting.location.body_id != meeting.body_id:
         raise ValidationError(
             {
@@ -97,17 +130,37 @@ def meeting_create(
     *,
     by: AbstractBaseUser,
     body: Body,
-    name: str,
     organizations: Sequence[Organization],
     start: datetime.datetime,
+    name: str = "",
     end: datetime.datetime | None = None,
     location: Location | None = None,
+    chair: Person | None = None,
+    notice_reason: str = "",
 ) -> Meeting:
-    """Plan a meeting of one or more Gremien of the body."""
+    """Plan a meeting of one or more Gremien of the body, from now on.
+
+    It takes the next meeting number of its first Gremium, and without a `name` the name
+    made from it ("12. Sitzung des Stadtrates"). A meeting in the past is refused: history
+    comes in through the importer, not through planning.
+    """
     _ensure_office(by)
     organizations = list(dict.fromkeys(organizations))
     _check_organizations(body, organizations)
-    meeting = Meeting(body=body, name=name, start=start, end=end, location=location)
+    if start is not None and start < timezone.now():
+        raise ValidationError({"start": ValidationError(MEETING_IN_PAST_ERROR, code="in_past")})
+    number = next_meeting_number(organizations[0], start)
+    name = name.strip() or meeting_name_suggestion(organizations[0], number)
+    meeting = Meeting(
+        body=body,
+        name=name,
+        number=number,
+        start=start,
+        end=end,
+        location=location,
+        chair=chair,
+        notice_reason=notice_reason.strip(),
+    )
     _check_times_and_place(meeting)
     meeting.full_clean()
     meeting.save()
@@ -132,8 +185,12 @@ def meeting_update(*, meeting: Meeting, by: AbstractBaseUser, **changes) -> Meet
     if organizations is not None:
         organizations = list(dict.fromkeys(organizations))
         _check_organizations(locked.body, organizations)
+    if "name" in changes and not changes["name"].strip():
+        # An emptied name is made again from the (first) Gremium and the meeting's number.
+        first = (organizations or list(locked.organizations.order_by("pk")))[0]
+        changes["name"] = meeting_name_suggestion(first, locked.number or number_of(locked))
     for field, value in changes.items():
-        setattr(locked, field, value)
+        setattr(locked, field, value.strip() if field in ("name", "notice_reason") else value)
     if transition.target is not None and locked.state != transition.target:
         locked.state = transition.target
         locked.invited_at = None
@@ -187,13 +244,24 @@ def meeting_cancel(*, meeting: Meeting, by: AbstractBaseUser) -> Meeting:
 
 @transaction.atomic
 def attendance_record(
-    *, meeting: Meeting, by: AbstractBaseUser, present: Sequence[Person], excused: Sequence[Person] = ()
+    *,
+    meeting: Meeting,
+    by: AbstractBaseUser,
+    present: Sequence[Person],
+    excused: Sequence[Person] = (),
+    deputies: Mapping[Person, Person] | None = None,
+    arrivals: Mapping[Person, AgendaItem] | None = None,
+    departures: Mapping[Person, AgendaItem] | None = None,
 ) -> list[Attendance]:
-    """Replace the meeting's attendance by who was present and who excused themselves.
+    """Replace the meeting's attendance: who was present, who excused, everyone else absent.
 
-    Everyone listed must hold a seat in one of the meeting's organizations on its day;
-    guests (administration, press) are not part of the attendance.
+    Everyone listed must hold a seat in one of the meeting's organizations on its day
+    (deputies hold a deputy's seat); guests (administration, press) are not part of the
+    attendance. `deputies` maps a present deputy to the member with a vote they stand in for,
+    who is then neither present nor represented twice. `arrivals` and `departures` map a
+    present person to the first and the last item they were there for.
     """
+    deputies, arrivals, departures = dict(deputies or {}), dict(arrivals or {}), dict(departures or {})
     locked = _lock(meeting)
     _ensure_office(by)
     if locked.state == Meeting.State.CANCELLED:
@@ -210,8 +278,8 @@ def attendance_record(
         for person in present
         if person in excused
     ]
-    seated = set(seat_memberships(locked).values_list("person_id", flat=True))
-    organizations = ", ".join(locked.organizations.order_by("name").values_list("name", flat=True))
+    seats = {attendee.person.pk: attendee for attendee in eligible_attendees(locked)}
+    organizations = ", ".join(locked.organizations.order_by(german("name")).values_list("name", flat=True))
     day = display_day(meeting_day(locked))
     errors += [
         ValidationError(
@@ -220,14 +288,60 @@ def attendance_record(
             params={"person": person.name, "organizations": organizations, "day": day},
         )
         for person in (*present, *excused)
-        if person.pk not in seated
+        if person.pk not in seats
     ]
+    errors += _deputy_errors(deputies, present, seats)
+    errors += _presence_errors(locked, present, arrivals, departures)
     if errors:
         raise ValidationError(errors)
     locked.attendances.all().delete()
-    attendances = [Attendance(meeting=locked, person=person, status=Attendance.Status.PRESENT) for person in present]
+    attendances = [
+        Attendance(
+            meeting=locked,
+            person=person,
+            status=Attendance.Status.PRESENT,
+            deputy_for=deputies.get(person),
+            arrived_at=arrivals.get(person),
+            left_after=departures.get(person),
+        )
+        for person in present
+    ]
     attendances += [Attendance(meeting=locked, person=person, status=Attendance.Status.EXCUSED) for person in excused]
     for attendance in attendances:
         attendance.full_clean(validate_unique=False, validate_constraints=False)
         attendance.save()
     return attendances
+
+
+def _deputy_errors(deputies: dict[Person, Person], present: list[Person], seats: dict) -> list[ValidationError]:
+    errors, represented = [], set()
+    for deputy, member in deputies.items():
+        params = {"person": deputy.name, "member": member.name}
+        seat = seats.get(member.pk)
+        if deputy not in present:
+            errors.append(ValidationError(DEPUTY_NOT_PRESENT_ERROR, code="deputy_not_present", params=params))
+        elif seat is None or not seat.voting_right:
+            errors.append(ValidationError(DEPUTY_FOR_NON_VOTER_ERROR, code="not_a_voter", params=params))
+        elif member in present:
+            errors.append(ValidationError(DEPUTY_FOR_PRESENT_ERROR, code="member_present", params=params))
+        elif member.pk in represented:
+            errors.append(ValidationError(DEPUTY_TWICE_ERROR, code="deputy_twice", params=params))
+        elif deputy.pk in seats and seats[deputy.pk].voting_right:
+            errors.append(ValidationError(DEPUTY_HAS_VOTE_ERROR, code="deputy_has_vote", params=params))
+        represented.add(member.pk)
+    return errors
+
+
+def _presence_errors(meeting: Meeting, present, arrivals: dict, departures: dict) -> list[ValidationError]:
+    errors = []
+    for person in {*arrivals, *departures}:
+        first, last = arrivals.get(person), departures.get(person)
+        params = {"person": person.name}
+        if person not in present:
+            errors.append(ValidationError(TIMES_OF_ABSENT_ERROR, code="not_present", params=params))
+        elif any(item.meeting_id != meeting.pk for item in (first, last) if item is not None):
+            errors.append(ValidationError(ITEM_OF_OTHER_MEETING_ERROR, code="other_meeting", params=params))
+        elif first is not None and last is not None and last.order < first.order:
+            params |= {"first": first.number, "last": last.number}
+            errors.append(ValidationError(LEFT_BEFORE_ARRIVAL_ERROR, code="left_before_arrival", params=params))
+    return errors

@@ -239,7 +239,7 @@ def meeting_transition(request, pk, transition):
 
 @office_required
 def attendance_edit(request, pk):
-    """Record who was present, excused or absent, one row per person with a seat in the meeting.
+    """Record who was present, excused or absent, who stood in for whom, who came late or left early.
 
     Rows come from :func:`council.meetings.eligible_attendees` (person, voting right,
     Fraktion), prefilled from the stored attendance; anyone without one starts as absent.
@@ -255,20 +255,29 @@ def attendance_edit(request, pk):
     ``meeting``
         The :model:`council.Meeting`.
     ``form``
-        The :class:`~council.forms.AttendanceForm`; ``form.rows`` gives the attendee and the
-        radio buttons of each person.
+        The :class:`~council.forms.AttendanceForm`; ``form.rows`` gives the attendee, the
+        radio buttons and the deputy, arrival and departure choices of each person.
     ``starts_later``
         Whether the meeting has not started yet (the service will refuse until it has).
     """
     meeting = _meeting(pk)
     attendees = eligible_attendees(meeting)
-    recorded = dict(Attendance.objects.filter(meeting=meeting).values_list("person_id", "status"))
-    form = AttendanceForm(_data(request), attendees=attendees, recorded=recorded)
+    recorded = {attendance.person_id: attendance for attendance in Attendance.objects.filter(meeting=meeting)}
+    items = meeting.agenda_items.order_by("order")
+    form = AttendanceForm(_data(request), attendees=attendees, recorded=recorded, items=items)
     if request.method == "POST" and form.is_valid():
         present = form.persons_with(Attendance.Status.PRESENT)
         excused = form.persons_with(Attendance.Status.EXCUSED)
         try:
-            services.attendance_record(meeting=meeting, by=request.user, present=present, excused=excused)
+            services.attendance_record(
+                meeting=meeting,
+                by=request.user,
+                present=present,
+                excused=excused,
+                deputies=form.deputies(),
+                arrivals=form.arrivals(),
+                departures=form.departures(),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

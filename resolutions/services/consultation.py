@@ -479,18 +479,19 @@ def _check_text(paper: Paper, result: str, resolution_text: str | None) -> str:
     return proposal
 
 
-def _check_votes(meeting: Meeting, decision: Decision) -> None:
+def _check_votes(meeting: Meeting, item: AgendaItem, decision: Decision) -> None:
     if decision.unanimous and decision.votes_no:
         raise ValidationError({"unanimous": ValidationError(UNANIMOUS_DISSENT_ERROR, code="unanimous_dissent")})
     votes = decision.votes_cast + decision.votes_biased
-    present = voting_members_present(meeting)
+    # Who was there for this item: late arrivals, early departures and recusals count.
+    present = voting_members_present(meeting, item)
     if votes > present:
         raise ValidationError(
             VOTES_EXCEED_PRESENT_ERROR, code="votes_exceed_present", params={"votes": votes, "present": present}
         )
 
 
-def _faction_votes(meeting: Meeting, decision: Decision, rows: Sequence[dict]) -> list[FactionVote]:
+def _faction_votes(meeting: Meeting, item: AgendaItem, decision: Decision, rows: Sequence[dict]) -> list[FactionVote]:
     """Check the votes by Fraktion against the body and the totals; return them unsaved.
 
     No rows is fine: many councils record only the totals.
@@ -515,7 +516,7 @@ def _faction_votes(meeting: Meeting, decision: Decision, rows: Sequence[dict]) -
         faction_vote.full_clean(exclude=["decision"], validate_unique=False, validate_constraints=False)
     # Members who sit for no Fraktion (the Oberbürgermeisterin, say) vote too: the rows may
     # leave exactly as many votes to them as such members are present, and no more.
-    unaffiliated = voting_members_present_without_faction(meeting)
+    unaffiliated = voting_members_present_without_faction(meeting, item)
     gap = 0
     for _key, field in VOTE_COLUMNS:
         total, added = getattr(decision, field), sum(getattr(vote, field) for vote in faction_votes)
@@ -586,8 +587,8 @@ def decision_record(
     # Field checks (a known result, no negative counts) before the sums make sense.
     decision.full_clean(exclude=["resolution_text"], validate_unique=False, validate_constraints=False)
     decision.resolution_text = _check_text(paper, result, resolution_text)
-    _check_votes(meeting, decision)
-    rows = _faction_votes(meeting, decision, faction_votes)
+    _check_votes(meeting, locked, decision)
+    rows = _faction_votes(meeting, locked, decision, faction_votes)
     if result in REOPENING_RESULTS:
         # The same step is pending again and the Vorlage back in the pool; its state stays.
         transition = None

@@ -181,8 +181,10 @@ def test_planning_form_offers_the_bodys_gremien_places_and_a_name(client, office
     assert {org.name for org in form.fields["organizations"].queryset} == {committee.name, "Stadtrat"}
     assert elsewhere.name not in response.text
     assert list(form.fields["location"].queryset) == [hall]
-    assert form.initial["name"] == "Sitzung des Stadtrates"
-    assert '<option value="Sitzung des Ausschusses für Soziales und Integration">' in response.text
+    # No name to type: the service makes it; the list shows the names it would make.
+    assert "name" not in form.initial
+    assert '<option value="1. Sitzung des Ausschusses für Soziales und Integration">' in response.text
+    assert '<option value="1. Sitzung des Stadtrates">' in response.text
     assert "Stadtratssaal, Rathaus (Rathausplatz 20)" in response.text
 
 

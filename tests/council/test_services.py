@@ -22,26 +22,47 @@ from council.meetings import (
     ensure_meeting_transition,
     invitation_deadline,
     is_invitation_late,
+    meeting_name_suggestion,
     notice_warning,
     voting_members_present,
 )
-from council.models import Attendance, Meeting
+from council.models import Attendance, LegislativeTerm, Meeting, Organization, Recusal
 from council.services import (
     ATTENDANCE_CANCELLED_ERROR,
     ATTENDANCE_TOO_EARLY_ERROR,
     ATTENDANCE_TWICE_ERROR,
+    CHAIR_OTHER_BODY_ERROR,
+    DEPUTY_FOR_NON_VOTER_ERROR,
+    DEPUTY_FOR_PRESENT_ERROR,
+    DEPUTY_HAS_VOTE_ERROR,
+    DEPUTY_NOT_PRESENT_ERROR,
+    DEPUTY_TWICE_ERROR,
+    ITEM_OF_OTHER_MEETING_ERROR,
+    LEFT_BEFORE_ARRIVAL_ERROR,
     LOCATION_OTHER_BODY_ERROR,
     MEETING_END_BEFORE_START_ERROR,
+    MEETING_IN_PAST_ERROR,
     MEETING_ORGANIZATION_ERROR,
     NO_ORGANIZATIONS_ERROR,
     NOT_A_MEMBER_ERROR,
+    TIMES_OF_ABSENT_ERROR,
 )
 from tests.council.conftest import at, meeting_of, seat, user_named
-from tests.factories import CommitteeFactory, LocationFactory, MembershipFactory, OtherBodyFactory, UnitFactory
+from tests.factories import (
+    AgendaItemFactory,
+    CommitteeFactory,
+    LocationFactory,
+    MembershipFactory,
+    OtherBodyFactory,
+    PersonFactory,
+    UnitFactory,
+)
 from tests.resolutions.conftest import messages_of, rendered
 
 M = Meeting.State
 NOT_OFFICE = ["clerk", "head", "member", "anonymous"]
+# A day still to come: meetings are planned for the future only.
+PLAN_DAY = datetime.date(2031, 3, 4)
 MAR_4 = datetime.date(2013, 3, 4)
 
 
@@ -78,7 +99,7 @@ def _in_state(meeting: Meeting, state: str) -> Meeting:
 # --- meeting_create -------------------------------------------------------------------
 @pytest.mark.parametrize("who", ["office", "admin_user"])
 def test_office_and_administrator_plan_a_meeting(request, body, committee, who):
-    start = at(datetime.date(2013, 3, 18), 14)
+    start = at(PLAN_DAY, 14)
     place = LocationFactory(body=body)
 
     meeting = services.meeting_create(
@@ -100,7 +121,7 @@ def test_office_and_administrator_plan_a_meeting(request, body, committee, who):
 def test_only_the_office_plans_meetings(request, body, committee, unit, who):
     with pytest.raises(ValidationError) as excinfo:
         services.meeting_create(
-            by=user_named(request, who), body=body, name="41. Sitzung", organizations=[committee], start=at(MAR_4)
+            by=user_named(request, who), body=body, name="41. Sitzung", organizations=[committee], start=at(PLAN_DAY)
         )
     assert messages_of(excinfo.value) == [MEETING_ROLE_ERROR]
     assert not Meeting.objects.exists()
@@ -113,8 +134,8 @@ def test_meeting_cannot_end_before_it_starts(office, body, committee):
             body=body,
             name="41. Sitzung",
             organizations=[committee],
-            start=at(MAR_4, 16),
-            end=at(MAR_4, 15),
+            start=at(PLAN_DAY, 16),
+            end=at(PLAN_DAY, 15),
         )
     assert excinfo.value.message_dict.keys() == {"end"}
     assert messages_of(excinfo.value) == [MEETING_END_BEFORE_START_ERROR]
@@ -123,14 +144,14 @@ def test_meeting_cannot_end_before_it_starts(office, body, committee):
 
 def test_meeting_may_end_when_it_starts(office, body, committee):
     meeting = services.meeting_create(
-        by=office, body=body, name="41. Sitzung", organizations=[committee], start=at(MAR_4), end=at(MAR_4)
+        by=office, body=body, name="41. Sitzung", organizations=[committee], start=at(PLAN_DAY), end=at(PLAN_DAY)
     )
     assert meeting.end == meeting.start
 
 
 def test_meeting_needs_an_organization(office, body):
     with pytest.raises(ValidationError) as excinfo:
-        services.meeting_create(by=office, body=body, name="41. Sitzung", organizations=[], start=at(MAR_4))
+        services.meeting_create(by=office, body=body, name="41. Sitzung", organizations=[], start=at(PLAN_DAY))
     assert excinfo.value.message_dict.keys() == {"organizations"}
     assert messages_of(excinfo.value) == [NO_ORGANIZATIONS_ERROR]
 
@@ -139,7 +160,11 @@ def test_only_committees_of_the_body_meet(office, body, unit, factions):
     elsewhere = CommitteeFactory(body=OtherBodyFactory(), name="Stadtrat Mainz")
     with pytest.raises(ValidationError) as excinfo:
         services.meeting_create(
-            by=office, body=body, name="41. Sitzung", organizations=[unit, factions["SPD"], elsewhere], start=at(MAR_4)
+            by=office,
+            body=body,
+            name="41. Sitzung",
+            organizations=[unit, factions["SPD"], elsewhere],
+            start=at(PLAN_DAY),
         )
     assert messages_of(excinfo.value) == [MEETING_ORGANIZATION_ERROR] * 3
     assert "Stadtrat Mainz" in rendered(excinfo.value) and "Stadt Ludwigshafen am Rhein" in rendered(excinfo.value)
@@ -150,10 +175,71 @@ def test_meeting_place_must_be_of_the_body(office, body, committee):
     place = LocationFactory(body=OtherBodyFactory(), description="Ratssaal Mainz")
     with pytest.raises(ValidationError) as excinfo:
         services.meeting_create(
-            by=office, body=body, name="41. Sitzung", organizations=[committee], start=at(MAR_4), location=place
+            by=office, body=body, name="41. Sitzung", organizations=[committee], start=at(PLAN_DAY), location=place
         )
     assert messages_of(excinfo.value) == [LOCATION_OTHER_BODY_ERROR]
     assert "Ratssaal Mainz" in rendered(excinfo.value)
+
+
+def test_a_meeting_without_a_name_is_named_with_the_next_number_of_its_gremium(office, body, committee):
+    meeting_of(committee, start=at(datetime.date(2013, 3, 4)), name="23. Sitzung des Ausschusses für Soziales")
+
+    meeting = services.meeting_create(by=office, body=body, organizations=[committee], start=at(PLAN_DAY))
+    second = services.meeting_create(by=office, body=body, organizations=[committee], start=at(PLAN_DAY, 18))
+
+    assert (meeting.number, meeting.name) == (24, "24. Sitzung des Ausschusses für Soziales und Integration")
+    assert (second.number, second.name) == (25, "25. Sitzung des Ausschusses für Soziales und Integration")
+
+
+def test_the_numbers_start_again_in_each_wahlperiode(office, body, committee):
+    LegislativeTerm.objects.create(body=body, name="2024–2029", start_date=datetime.date(2024, 7, 1))
+    meeting_of(committee, start=at(datetime.date(2019, 3, 4)), name="40. Sitzung des Ausschusses")
+
+    meeting = services.meeting_create(by=office, body=body, organizations=[committee], start=at(PLAN_DAY))
+
+    assert meeting.number == 1 and meeting.name.startswith("1. Sitzung des Ausschusses")
+
+
+def test_a_given_name_is_kept_and_the_meeting_still_gets_its_number(office, body, committee):
+    meeting = services.meeting_create(
+        by=office, body=body, name="Sondersitzung zum Haushalt", organizations=[committee], start=at(PLAN_DAY)
+    )
+
+    assert (meeting.name, meeting.number) == ("Sondersitzung zum Haushalt", 1)
+
+
+def test_a_meeting_in_the_past_is_not_planned(office, body, committee):
+    with pytest.raises(ValidationError) as excinfo:
+        services.meeting_create(by=office, body=body, organizations=[committee], start=at(MAR_4))
+
+    assert excinfo.value.message_dict.keys() == {"start"}
+    assert messages_of(excinfo.value) == [MEETING_IN_PAST_ERROR]
+    assert not Meeting.objects.exists()
+
+
+def test_the_chair_is_a_person_of_the_body(office, body, committee):
+    stranger = PersonFactory(body=OtherBodyFactory(), family_name="Fremd")
+    with pytest.raises(ValidationError) as excinfo:
+        services.meeting_create(by=office, body=body, organizations=[committee], start=at(PLAN_DAY), chair=stranger)
+
+    assert messages_of(excinfo.value) == [CHAIR_OTHER_BODY_ERROR]
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Stadtrat", "7. Sitzung des Stadtrates"),
+        ("Haupt- und Finanzausschuss", "7. Sitzung des Haupt- und Finanzausschusses"),
+        ("Ortsbeirat Oppau", "7. Sitzung des Ortsbeirates Oppau"),
+        ("Bezirksvertretung Mitte", "7. Sitzung der Bezirksvertretung Mitte"),
+        ("Ältestenrat", "7. Sitzung des Ältestenrates"),
+        ("Werkausschuss Entsorgung", "7. Sitzung des Werkausschusses Entsorgung"),
+        ("Jugendhilfe-Gremium", "7. Sitzung – Jugendhilfe-Gremium"),
+    ],
+)
+def test_meeting_names_are_grammatical_for_every_gremium(body, name, expected):
+    assert meeting_name_suggestion(Organization(body=body, name=name), 7) == expected
 
 
 # --- meeting_update -------------------------------------------------------------------
@@ -470,5 +556,92 @@ def test_voting_members_present_counts_present_voters_only(office, meeting, seat
         present=[seated["weiss"], seated["kraemer"], seated["dogan"]],
         excused=[seated["hoerner"]],
     )
-    with django_assert_num_queries(1):
+    # The seats of the meeting's organizations and the attendance.
+    with django_assert_num_queries(2):
         assert voting_members_present(meeting) == 2
+
+
+# --- deputies, arrivals, departures and recusals ----------------------------------------
+def _items(meeting: Meeting, count: int) -> list:
+    return [AgendaItemFactory(meeting=meeting, number=str(n), order=n, name=f"Punkt {n}") for n in range(1, count + 1)]
+
+
+def test_a_deputy_votes_in_place_of_an_excused_member(office, meeting, seated):
+    attendances = services.attendance_record(
+        meeting=meeting,
+        by=office,
+        present=[seated["weiss"], seated["kraemer"], seated["dogan"]],
+        excused=[seated["schaefer"]],
+        deputies={seated["dogan"]: seated["schaefer"]},
+    )
+
+    assert {a.person: a.deputy_for for a in attendances if a.deputy_for} == {seated["dogan"]: seated["schaefer"]}
+    assert voting_members_present(meeting) == 3  # two members and the deputy in the third's place
+
+
+@pytest.mark.parametrize(
+    ("deputies", "present", "message"),
+    [
+        ({"dogan": "schaefer"}, ["weiss"], DEPUTY_NOT_PRESENT_ERROR),
+        ({"weiss": "dogan"}, ["weiss"], DEPUTY_FOR_NON_VOTER_ERROR),
+        ({"dogan": "weiss"}, ["weiss", "dogan"], DEPUTY_FOR_PRESENT_ERROR),
+        ({"dogan": "schaefer", "gross": "schaefer"}, ["dogan", "gross"], DEPUTY_TWICE_ERROR),
+        ({"gross": "schaefer"}, ["gross"], DEPUTY_HAS_VOTE_ERROR),
+    ],
+)
+def test_a_deputy_must_be_present_without_a_vote_in_place_of_an_absent_voter(
+    office, meeting, seated, deputies, present, message
+):
+    _refused(
+        lambda: services.attendance_record(
+            meeting=meeting,
+            by=office,
+            present=[seated[name] for name in present],
+            deputies={seated[deputy]: seated[member] for deputy, member in deputies.items()},
+        ),
+        meeting,
+        message,
+    )
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_late_arrival_and_an_early_departure_count_only_for_their_items(office, meeting, seated):
+    first, second, third = _items(meeting, 3)
+    services.attendance_record(
+        meeting=meeting,
+        by=office,
+        present=[seated["weiss"], seated["kraemer"], seated["gross"]],
+        arrivals={seated["kraemer"]: second},
+        departures={seated["gross"]: second},
+    )
+
+    assert [voting_members_present(meeting, item) for item in (first, second, third)] == [2, 3, 2]
+    assert voting_members_present(meeting) == 3
+
+
+def test_a_recused_member_does_not_count_for_that_item(office, meeting, seated):
+    first, second = _items(meeting, 2)
+    services.attendance_record(meeting=meeting, by=office, present=[seated["weiss"], seated["kraemer"]])
+    Recusal.objects.create(agenda_item=second, person=seated["kraemer"])
+
+    assert [voting_members_present(meeting, item) for item in (first, second)] == [2, 1]
+
+
+@pytest.mark.parametrize("case", ["absent", "other_meeting", "reversed"])
+def test_arrival_and_departure_are_checked(office, meeting, seated, committee, case):
+    first, second = _items(meeting, 2)
+    elsewhere = AgendaItemFactory(meeting=meeting_of(committee, start=at(MAR_4, 10)), number="1", order=1)
+    weiss, kraemer = seated["weiss"], seated["kraemer"]
+    arrivals, departures, message = {
+        "absent": ({kraemer: second}, {}, TIMES_OF_ABSENT_ERROR),
+        "other_meeting": ({weiss: elsewhere}, {}, ITEM_OF_OTHER_MEETING_ERROR),
+        "reversed": ({weiss: second}, {weiss: first}, LEFT_BEFORE_ARRIVAL_ERROR),
+    }[case]
+
+    _refused(
+        lambda: services.attendance_record(
+            meeting=meeting, by=office, present=[weiss], arrivals=arrivals, departures=departures
+        ),
+        meeting,
+        message,
+    )
