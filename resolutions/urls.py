@@ -55,6 +55,7 @@ urlpatterns = [
     # a meeting's documents: the invitation, the Niederschrift and finalising it
     path("sitzungen/<int:pk>/einladung.pdf", meeting_documents.invitation_pdf, name="meeting_invitation_pdf"),
     path("sitzungen/<int:pk>/niederschrift.pdf", meeting_documents.minutes_pdf, name="meeting_minutes_pdf"),
+    path("sitzungen/<int:pk>/niederschrift/", meeting_documents.minutes_edit, name="meeting_minutes_edit"),
     path(
         "sitzungen/<int:pk>/niederschrift/abschliessen/",
         meeting_documents.minutes_finalise,

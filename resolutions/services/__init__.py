@@ -64,11 +64,14 @@ from resolutions.services.drafting import (
     paper_withdraw,
 )
 from resolutions.services.minutes import (
+    CLOSED_BEFORE_OPENED_ERROR,
     MINUTES_ALREADY_FINAL_ERROR,
     MINUTES_NOT_HELD_ERROR,
     MINUTES_ROLE_ERROR,
+    RECUSED_NOT_PRESENT_ERROR,
     invitation_render,
     minutes_finalise,
+    minutes_record,
     minutes_render,
 )
 from resolutions.services.numbering import (
@@ -83,6 +86,8 @@ from resolutions.workflow import AGENDA_ROLE_ERROR as ROLE_ERROR
 from resolutions.workflow import NOT_RELEASED_ERROR, PAPER_CLOSED_ERROR
 
 __all__ = [
+    "CLOSED_BEFORE_OPENED_ERROR",
+    "RECUSED_NOT_PRESENT_ERROR",
     "ALREADY_DECIDED_ERROR",
     "ALREADY_SCHEDULED_ERROR",
     "AMENDED_TEXT_ERROR",
@@ -135,6 +140,7 @@ __all__ = [
     "decision_record",
     "invitation_render",
     "minutes_finalise",
+    "minutes_record",
     "minutes_render",
     "paper_allocate_reference",
     "paper_cosign",

@@ -10,6 +10,7 @@ is served, whatever is edited later.
 
 import datetime
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,8 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.collation import german
-from council.meetings import eligible_attendees, seat_memberships
-from council.models import AgendaItem, Attendance, Meeting, Membership, Organization, Person
+from council.meetings import (
+    CHAIR_ROLES,
+    chair_of,
+    eligible_attendees,
+    is_invitation_late,
+    present_for,
+    seat_memberships,
+)
+from council.models import AgendaItem, Attendance, Meeting, Organization, Person, Recusal
 from council.roles import actor_for
 from resolutions.models import Consultation, Decision, FactionVote, Minutes
 from resolutions.pdf import cached_render_pdf
@@ -34,17 +42,28 @@ MINUTES_NOT_HELD_ERROR = gettext_lazy(
 MINUTES_ALREADY_FINAL_ERROR = gettext_lazy(
     "The minutes of this meeting were finalised on %(date)s; finalised minutes cannot be changed."
 )
-
-# Roles of a seat that chairs the meeting, for the invitation's signature.
-CHAIR_ROLES = ("Vorsitz", "Oberbürgermeister")
+CLOSED_BEFORE_OPENED_ERROR = gettext_lazy("The meeting cannot close before it opened; check both times.")
+ITEM_OF_OTHER_MEETING_ERROR = gettext_lazy("“%(item)s” is not an item of this meeting.")
+RECUSED_NOT_PRESENT_ERROR = gettext_lazy(
+    "%(person)s is marked as excluded for bias (befangen) at item %(number)s but was not present for it."
+)
 
 
 @dataclass
 class AttendanceGroup:
-    """The persons present (or excused) for one Fraktion; `faction` None for those who sit for none."""
+    """The persons present (or excused, or absent) for one Fraktion; `faction` None for those who sit for none.
+
+    `attendances` runs beside `persons`: the recorded row of each (None for an absent person
+    without one), with whom they stood in for and when they came or left.
+    """
 
     faction: Organization | None
     persons: list[Person] = field(default_factory=list)
+    attendances: list[Attendance | None] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[Person, Attendance | None]]:
+        return list(zip(self.persons, self.attendances, strict=True))
 
 
 def _items(meeting: Meeting, *, insider: bool) -> tuple[list[AgendaItem], list[AgendaItem]]:
@@ -75,16 +94,17 @@ def _items(meeting: Meeting, *, insider: bool) -> tuple[list[AgendaItem], list[A
     return [item for item in items if item.public], [item for item in items if not item.public]
 
 
-def _chair(meeting: Meeting) -> Membership | None:
-    """The seat that chairs the meeting on its day (Vorsitzende, Oberbürgermeisterin), if recorded."""
-    for membership in seat_memberships(meeting).select_related("person").order_by("pk"):
-        if membership.role.startswith(CHAIR_ROLES):
-            return membership
-    return None
+def _chair_role(meeting: Meeting, chair: Person | None) -> str:
+    """How the chair signs: the role of their seat in the meeting ("Vorsitzende"), else "Vorsitz"."""
+    if chair is None:
+        return ""
+    seat = seat_memberships(meeting).filter(person=chair).exclude(role="").order_by("pk").first()
+    return seat.role if seat is not None and seat.role.startswith(CHAIR_ROLES) else _("Chair")
 
 
 def _base_context(meeting: Meeting, *, insider: bool) -> dict:
     public_items, non_public_items = _items(meeting, insider=insider)
+    chair = chair_of(meeting)
     return {
         "meeting": meeting,
         "body": meeting.body,
@@ -92,6 +112,8 @@ def _base_context(meeting: Meeting, *, insider: bool) -> dict:
         "public_items": public_items,
         "non_public_items": non_public_items,
         "insider": insider,
+        "chair": chair,
+        "chair_role": _chair_role(meeting, chair),
     }
 
 
@@ -103,39 +125,55 @@ def _created(meeting: Meeting) -> datetime.datetime:
 def invitation_render(*, meeting: Meeting, insider: bool) -> bytes:
     """The invitation with the agenda; the non-public part only if `insider`."""
     context = _base_context(meeting, insider=insider)
-    context["chair"] = _chair(meeting)
+    # Until the invitations go out the document is the office's draft, and says so.
+    context["draft"] = meeting.state == Meeting.State.SCHEDULED
+    context["late"] = meeting.invited_at is not None and is_invitation_late(meeting, meeting.invited_at)
     title = _("Invitation: %(name)s") % {"name": meeting.name}
     return cached_render_pdf("pdf/invitation.html", context, title=title, created=_created(meeting))
 
 
-def attendees(meeting: Meeting) -> tuple[list[AttendanceGroup], list[AttendanceGroup]]:
-    """Who was present and who was excused, grouped by Fraktion (those of none first), by name within."""
-    faction_of = {attendee.person.pk: attendee.faction for attendee in eligible_attendees(meeting)}
-    attendances = (
-        meeting.attendances.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.EXCUSED])
-        .select_related("person")
-        .order_by(german("person__family_name"), german("person__given_name"), "pk")
-    )
-    groups: dict[str, dict[int | None, AttendanceGroup]] = {
-        Attendance.Status.PRESENT: {},
-        Attendance.Status.EXCUSED: {},
+def attendees(meeting: Meeting) -> tuple[list[AttendanceGroup], list[AttendanceGroup], list[AttendanceGroup]]:
+    """Who was present, excused and absent, grouped by Fraktion (those of none first), by name within.
+
+    Everyone with a seat is in one group: those with no attendance recorded count as absent.
+    A present person's `attendance` tells whom they stood in for and when they came or left.
+    """
+    eligible = eligible_attendees(meeting)
+    faction_of = {attendee.person.pk: attendee.faction for attendee in eligible}
+    recorded = {
+        attendance.person_id: attendance
+        for attendance in meeting.attendances.select_related("person", "deputy_for", "arrived_at", "left_after")
     }
-    for attendance in attendances:
-        faction = faction_of.get(attendance.person_id)
+    groups: dict[str, dict[int | None, AttendanceGroup]] = {status: {} for status in Attendance.Status.values}
+    for attendee in eligible:
+        attendance = recorded.get(attendee.person.pk)
+        status = attendance.status if attendance is not None else Attendance.Status.ABSENT
+        faction = faction_of.get(attendee.person.pk)
+        if attendance is not None and attendance.deputy_for_id:
+            # A deputy sits for the Fraktion of the member they stand in for.
+            faction = faction_of.get(attendance.deputy_for_id, faction)
         key = faction.pk if faction is not None else None
-        group = groups[attendance.status].setdefault(key, AttendanceGroup(faction=faction))
-        group.persons.append(attendance.person)
+        group = groups[status].setdefault(key, AttendanceGroup(faction=faction))
+        group.persons.append(attendee.person)
+        group.attendances.append(attendance)
 
     def ordered(by_faction: dict[int | None, AttendanceGroup]) -> list[AttendanceGroup]:
         return sorted(by_faction.values(), key=lambda group: (group.faction is not None, str(group.faction or "")))
 
-    return ordered(groups[Attendance.Status.PRESENT]), ordered(groups[Attendance.Status.EXCUSED])
+    S = Attendance.Status
+    return ordered(groups[S.PRESENT]), ordered(groups[S.EXCUSED]), ordered(groups[S.ABSENT])
 
 
 def minutes_render(*, meeting: Meeting, insider: bool, finalised_at: datetime.datetime | None = None) -> bytes:
     """The Niederschrift from the recorded data; a draft unless `finalised_at` is given."""
     context = _base_context(meeting, insider=insider)
-    context["present"], context["excused"] = attendees(meeting)
+    context["present"], context["excused"], context["absent"] = attendees(meeting)
+    recusals = Recusal.objects.filter(agenda_item__meeting=meeting).select_related("person")
+    recused: dict[int, list[Person]] = {}
+    for recusal in recusals.order_by(german("person__family_name"), german("person__given_name")):
+        recused.setdefault(recusal.agenda_item_id, []).append(recusal.person)
+    for item in (*context["public_items"], *context["non_public_items"]):
+        item.document_recused = recused.get(item.pk, [])
     context["draft"] = finalised_at is None
     context["finalised_at"] = finalised_at
     title = _("Minutes: %(name)s") % {"name": meeting.name}
@@ -173,3 +211,75 @@ def minutes_finalise(*, meeting: Meeting, by) -> Minutes:
     minutes.full_clean()
     minutes.save()
     return minutes
+
+
+def _ensure_open_minutes(meeting: Meeting, by) -> None:
+    if not actor_for(by).is_office:
+        raise ValidationError(MINUTES_ROLE_ERROR, code="not_allowed")
+    if meeting.state != Meeting.State.HELD:
+        raise ValidationError(MINUTES_NOT_HELD_ERROR, code="wrong_state", params={"state": meeting.get_state_display()})
+    if (existing := Minutes.objects.filter(meeting=meeting).first()) is not None:
+        raise ValidationError(
+            MINUTES_ALREADY_FINAL_ERROR,
+            code="already_final",
+            params={"date": timezone.localtime(existing.finalised_at).strftime("%d.%m.%Y")},
+        )
+
+
+@transaction.atomic
+def minutes_record(
+    *,
+    meeting: Meeting,
+    by,
+    minute_taker: str = "",
+    opened_at: datetime.datetime | None = None,
+    closed_at: datetime.datetime | None = None,
+    protocols: Mapping[AgendaItem, str] | None = None,
+    recusals: Mapping[AgendaItem, Sequence[Person]] | None = None,
+) -> Meeting:
+    """Write what the Niederschrift records beyond the results: who kept it, when the meeting opened and
+    closed, each item's course of deliberation (Beratungsverlauf) and who was excluded for bias.
+
+    Only for a held meeting whose minutes are not finalised. `protocols` and `recusals` name
+    the items they change; a recused person must have been present for the item.
+    """
+    protocols, recusals = dict(protocols or {}), dict(recusals or {})
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    _ensure_open_minutes(locked, by)
+    errors = []
+    if opened_at is not None and closed_at is not None and closed_at < opened_at:
+        errors.append(ValidationError(CLOSED_BEFORE_OPENED_ERROR, code="closed_before_opened"))
+    items = {item.pk: item for item in AgendaItem.objects.filter(meeting=locked)}
+    for item in {*protocols, *recusals}:
+        if item.pk not in items:
+            errors.append(
+                ValidationError(ITEM_OF_OTHER_MEETING_ERROR, code="other_meeting", params={"item": item.name})
+            )
+    attendances = {a.person_id: a for a in locked.attendances.select_related("arrived_at", "left_after")}
+    for item, persons in recusals.items():
+        for person in persons:
+            attendance = attendances.get(person.pk)
+            if item.pk in items and (attendance is None or not present_for(attendance, items[item.pk])):
+                errors.append(
+                    ValidationError(
+                        RECUSED_NOT_PRESENT_ERROR,
+                        code="not_present",
+                        params={"person": person.name, "number": item.number},
+                    )
+                )
+    if errors:
+        raise ValidationError(errors)
+    locked.minute_taker = minute_taker.strip()
+    locked.opened_at, locked.closed_at = opened_at, closed_at
+    locked.full_clean()
+    locked.save(update_fields=["minute_taker", "opened_at", "closed_at", "modified"])
+    for item, text in protocols.items():
+        stored = items[item.pk]
+        stored.protocol = text.strip()
+        stored.full_clean()
+        stored.save(update_fields=["protocol", "modified"])
+    for item, persons in recusals.items():
+        Recusal.objects.filter(agenda_item_id=item.pk).exclude(person__in=persons).delete()
+        for person in persons:
+            Recusal.objects.get_or_create(agenda_item_id=item.pk, person=person)
+    return locked

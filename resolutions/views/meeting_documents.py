@@ -4,7 +4,8 @@ Who sees what: insiders (`council.queries.is_insider`: the council office, admin
 members of the meeting's organizations) get the full document with the non-public part;
 everyone else, anonymous users included, the public version, which carries no trace of it.
 A cancelled meeting has no invitation and a meeting that was not held no minutes: 404.
-Finalising the minutes is the council office's (POST only; others logged in get 403).
+Writing and finalising the minutes is the council office's (others logged in get 403);
+finalising asks for confirmation first.
 """
 
 import hashlib
@@ -13,20 +14,23 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from council import queries
-from council.models import Meeting
+from council.collation import german
+from council.models import Attendance, Meeting, Recusal
 from council.roles import actor_for, office_required
 from resolutions import services
+from resolutions.forms.minutes import MinutesForm
 from resolutions.models import Minutes
 
 logger = logging.getLogger(__name__)
 
 MINUTES_FINALISED_MESSAGE = _("The minutes of “%(name)s” were finalised and stored.")
+MINUTES_SAVED_MESSAGE = _("The minutes of “%(name)s” were saved; they stay a draft until you finalise them.")
 
 
 def _meeting(pk) -> Meeting:
@@ -50,12 +54,17 @@ def invitation_pdf(request, pk):
 
     **Template:** :template:`pdf/invitation.html`
 
-    **Response:** ``inline; filename="Einladung-<pk>.pdf"``; 404 for an unknown or cancelled meeting.
+    **Response:** ``inline; filename="Einladung-<pk>.pdf"``; 404 for an unknown or cancelled meeting, and
+    for a meeting not yet invited unless the user is the council office (who gets the draft, marked so).
     """
     meeting = _meeting(pk)
+    actor = actor_for(request.user)
     if meeting.cancelled:
         raise Http404
-    insider = queries.is_insider(meeting, actor_for(request.user))
+    if meeting.state == Meeting.State.SCHEDULED and not actor.is_office:
+        # Not sent yet: the office's draft, which nobody else should take for the invitation.
+        raise Http404
+    insider = queries.is_insider(meeting, actor)
     return _pdf_response(services.invitation_render(meeting=meeting, insider=insider), f"Einladung-{meeting.pk}.pdf")
 
 
@@ -97,20 +106,92 @@ def minutes_pdf(request, pk):
     return _pdf_response(data, f"Niederschrift-{meeting.pk}.pdf")
 
 
-@require_POST
+@office_required
+def minutes_edit(request, pk):
+    """Write the Niederschrift beyond the results: minute-taker, actual times, each item's protocol, recusals.
+
+    Council office only; a meeting not held, or with finalised minutes, says why and offers
+    nothing to save. A refusal of the service shows its reasons above the form, input kept.
+
+    **Models:** :model:`council.Meeting`, :model:`council.AgendaItem`, :model:`council.Recusal`
+
+    **Template:** :template:`resolutions/minutes_form.html`
+
+    **Context:**
+
+    ``meeting``
+        The :model:`council.Meeting`.
+    ``form``
+        The :class:`~resolutions.forms.minutes.MinutesForm`; ``form.rows`` gives each item
+        with its protocol and recusal fields.
+    ``refusal``
+        Why the minutes cannot be written now (not held, finalised), else empty.
+    """
+    meeting = _meeting(pk)
+    items = list(meeting.agenda_items.order_by("order"))
+    present = [
+        attendance.person
+        for attendance in meeting.attendances.filter(status=Attendance.Status.PRESENT)
+        .select_related("person")
+        .order_by(german("person__family_name"), german("person__given_name"))
+    ]
+    recused: dict[int, list[int]] = {}
+    for item_id, person_id in Recusal.objects.filter(agenda_item__meeting=meeting).values_list(
+        "agenda_item_id", "person_id"
+    ):
+        recused.setdefault(item_id, []).append(person_id)
+    data = request.POST if request.method == "POST" else None
+    form = MinutesForm(data, meeting=meeting, items=items, present=present, recused=recused)
+    refusal = []
+    if meeting.state != Meeting.State.HELD:
+        refusal = [services.MINUTES_NOT_HELD_ERROR % {"state": meeting.get_state_display()}]
+    elif (minutes := Minutes.objects.filter(meeting=meeting).first()) is not None:
+        date = timezone.localtime(minutes.finalised_at).strftime("%d.%m.%Y")
+        refusal = [services.MINUTES_ALREADY_FINAL_ERROR % {"date": date}]
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.minutes_record(meeting=meeting, by=request.user, **form.minutes_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, MINUTES_SAVED_MESSAGE % {"name": meeting.name})
+            return redirect("council:meeting_detail", pk=meeting.pk)
+    return render(request, "resolutions/minutes_form.html", {"meeting": meeting, "form": form, "refusal": refusal})
+
+
 @office_required
 def minutes_finalise(request, pk):
-    """Finalise the Niederschrift of a held meeting (council office only), then go back to the meeting.
+    """Ask before finalising the Niederschrift of a held meeting (council office only), then finalise it.
+
+    GET shows what finalising means (the record is stored and no longer changes) and the
+    button; POST finalises and goes back to the meeting with a message.
 
     **Models:** :model:`resolutions.Minutes`
 
-    **Response:** a redirect to the meeting page with a message saying what happened.
+    **Template:** :template:`resolutions/minutes_finalise.html`
+
+    **Context:**
+
+    ``meeting``
+        The :model:`council.Meeting`.
+    ``refusal``
+        Why the minutes cannot be finalised now, else empty.
     """
     meeting = _meeting(pk)
-    try:
-        services.minutes_finalise(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, MINUTES_FINALISED_MESSAGE % {"name": meeting.name})
-    return redirect("council:meeting_detail", pk=meeting.pk)
+    refusal = []
+    if request.method == "POST":
+        try:
+            services.minutes_finalise(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, MINUTES_FINALISED_MESSAGE % {"name": meeting.name})
+        return redirect("council:meeting_detail", pk=meeting.pk)
+    if meeting.state != Meeting.State.HELD:
+        refusal = [services.MINUTES_NOT_HELD_ERROR % {"state": meeting.get_state_display()}]
+    elif (minutes := Minutes.objects.filter(meeting=meeting).first()) is not None:
+        refusal = [
+            services.MINUTES_ALREADY_FINAL_ERROR
+            % {"date": timezone.localtime(minutes.finalised_at).strftime("%d.%m.%Y")}
+        ]
+    return render(request, "resolutions/minutes_finalise.html", {"meeting": meeting, "refusal": refusal})

@@ -38,6 +38,10 @@ COUNCIL_MEETING = "41. Sitzung des Stadtrates"
 SECRET_ITEM = "Grundstücksangelegenheit Flurstück 2417/3"
 
 
+# An invitation that went out: what the public may download.
+SENT = {"state": Meeting.State.INVITED, "invited_at": datetime.datetime(2013, 2, 22, 10, tzinfo=datetime.UTC)}
+
+
 def before(message: str) -> str:
     """The text of a message up to its first placeholder, as the active language prints it."""
     return gettext(message).split("%(")[0].strip()
@@ -152,7 +156,7 @@ def test_clerk_outside_the_meeting_gets_the_public_invitation(demo, client):
 
 
 def test_invitation_of_a_meeting_without_items_says_the_agenda_follows(client, body, committee):
-    meeting = MeetingFactory(body=body, name="1. Sitzung", organizations=[committee])
+    meeting = MeetingFactory(body=body, name="1. Sitzung", organizations=[committee], **SENT)
 
     text = words(_response_pdf(client.get(invitation_url(meeting))))
 
@@ -162,7 +166,7 @@ def test_invitation_of_a_meeting_without_items_says_the_agenda_follows(client, b
 
 def test_umlauts_and_sharp_s_render_and_extract(client, body, committee):
     meeting = MeetingFactory(
-        body=body, name="Sitzung des Ausschusses für Straßenbau und Grünflächen", organizations=[committee]
+        body=body, name="Sitzung des Ausschusses für Straßenbau und Grünflächen", organizations=[committee], **SENT
     )
     AgendaItemFactory(meeting=meeting, order=1, number="1", name="Änderung der Gebührensatzung – Übergangsregelung")
 
@@ -174,7 +178,7 @@ def test_umlauts_and_sharp_s_render_and_extract(client, body, committee):
 
 
 def test_invitation_bytes_are_the_same_for_the_same_data(client, body, committee):
-    meeting = MeetingFactory(body=body, organizations=[committee])
+    meeting = MeetingFactory(body=body, organizations=[committee], **SENT)
     AgendaItemFactory(meeting=meeting, order=1, number="1")
 
     first = _response_pdf(client.get(invitation_url(meeting)))
@@ -354,10 +358,13 @@ def test_anonymous_cannot_finalise(held, client):
     assert not Minutes.objects.exists()
 
 
-def test_finalising_needs_a_post(held, office, client):
+def test_finalising_asks_first_and_a_get_changes_nothing(held, office, client):
     client.force_login(office)
 
-    assert client.get(finalise_url(held)).status_code == 405
+    page = client.get(finalise_url(held))
+
+    assert page.status_code == 200
+    assert 'data-action="confirm-finalise"' in page.text
     assert not Minutes.objects.exists()
 
 
@@ -393,5 +400,20 @@ def test_meeting_page_of_a_planned_meeting_has_no_minutes_link(body, committee, 
 
     page = client.get(reverse("council:meeting_detail", kwargs={"pk": meeting.pk})).content.decode()
 
-    assert invitation_url(meeting) in page
+    # Not sent yet: the public is not offered the office's draft as if it were the invitation.
+    assert invitation_url(meeting) not in page
     assert minutes_url(meeting) not in page
+    assert client.get(invitation_url(meeting)).status_code == 404
+
+
+def test_the_office_sees_an_unsent_invitation_marked_as_a_draft(body, committee, client, office):
+    meeting = MeetingFactory(
+        body=body, organizations=[committee], start=datetime.datetime(2030, 1, 1, 15, tzinfo=datetime.UTC)
+    )
+    client.force_login(office)
+
+    page = client.get(reverse("council:meeting_detail", kwargs={"pk": meeting.pk})).content.decode()
+    text = words(_response_pdf(client.get(invitation_url(meeting))))
+
+    assert invitation_url(meeting) in page
+    assert gettext("draft, not sent").capitalize() in text
