@@ -129,7 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "council:home"
+# A login lands on the desk: what waits for the user, by role.
+LOGIN_REDIRECT_URL = "resolutions:desk"
 LOGOUT_REDIRECT_URL = "council:home"
 
 LANGUAGE_CODE = "de"

@@ -13,13 +13,14 @@ recorded for it; a Vorlage on an open item is scheduled and not in any pool.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from council.models import AgendaItem, Meeting
 from council.roles import actor_for
 
-from .models import Consultation, Decision, Paper, PaperEvent
+from .models import Consultation, Cosignature, Decision, Paper, PaperEvent
 
 # Results after which the same step is deliberated again.
 REOPENING_RESULTS = (Decision.Result.DEFERRED, Decision.Result.REFERRED)
@@ -217,3 +218,74 @@ def timeline_of(paper: Paper, user, *, insider: bool) -> list[TimelineEntry]:
             continue
         entries.append(_entry(event, shown))
     return entries
+
+
+# --- what waits for whom (the desk) ----------------------------------------------------
+def meetings_to_invite(body_ids) -> QuerySet[Meeting]:
+    """Meetings still to come whose invitations have not gone out, soonest first."""
+    return (
+        Meeting.objects.filter(body_id__in=body_ids, state=Meeting.State.SCHEDULED, start__gte=timezone.now())
+        .select_related("body", "location")
+        .order_by("start", "pk")
+    )
+
+
+def meetings_to_hold(body_ids) -> QuerySet[Meeting]:
+    """Meetings that have started but are not yet marked as held (or cancelled)."""
+    return (
+        Meeting.objects.filter(
+            body_id__in=body_ids, state__in=[Meeting.State.SCHEDULED, Meeting.State.INVITED], start__lt=timezone.now()
+        )
+        .select_related("body")
+        .order_by("start", "pk")
+    )
+
+
+def meetings_with_open_results(body_ids) -> QuerySet[Meeting]:
+    """Held meetings with a Vorlage on an item that has no result yet, each with `open_items` counted."""
+    open_items = AgendaItem.objects.filter(
+        meeting=OuterRef("pk"), consultations__isnull=False, decision__isnull=True
+    ).values("meeting")
+    count = open_items.annotate(total=Count("pk", distinct=True)).values("total")
+    return (
+        Meeting.objects.filter(body_id__in=body_ids, state=Meeting.State.HELD)
+        .annotate(open_items=Subquery(count[:1]))
+        .filter(open_items__gt=0)
+        .order_by("start", "pk")
+    )
+
+
+def meetings_with_draft_minutes(body_ids) -> QuerySet[Meeting]:
+    """Held meetings whose Niederschrift has not been finalised, oldest first."""
+    return Meeting.objects.filter(body_id__in=body_ids, state=Meeting.State.HELD, minutes__isnull=True).order_by(
+        "start", "pk"
+    )
+
+
+def papers_awaiting_cosignature(user) -> QuerySet[Paper]:
+    """Vorlagen in co-signing that wait for this head's signature."""
+    waiting = Cosignature.objects.filter(signer=user, signed_at__isnull=True).values("paper_id")
+    return Paper.objects.filter(state=Paper.State.COSIGNING, pk__in=waiting).order_by("date", "reference")
+
+
+def papers_to_release(unit_ids) -> QuerySet[Paper]:
+    """Vorlagen of these units in co-signing whose every co-signer has signed: ready for the head's release."""
+    unsigned = Cosignature.objects.filter(paper=OuterRef("pk"), signed_at__isnull=True)
+    return (
+        Paper.objects.filter(under_direction_of_id__in=unit_ids, state=Paper.State.COSIGNING)
+        .exclude(Exists(unsigned))
+        .order_by("date", "reference")
+    )
+
+
+def papers_returned(unit_ids) -> QuerySet[Paper]:
+    """Drafts of these units whose latest step was a return by a head, with `return_comment`."""
+    latest = PaperEvent.objects.filter(paper=OuterRef("pk")).order_by("-created", "-pk")
+    return (
+        Paper.objects.filter(under_direction_of_id__in=unit_ids, state=Paper.State.DRAFT)
+        .annotate(
+            latest_action=Subquery(latest.values("action")[:1]), return_comment=Subquery(latest.values("comment")[:1])
+        )
+        .filter(latest_action=PaperEvent.Action.RETURNED)
+        .order_by("-modified", "-pk")
+    )

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from resolutions.feeds import PaperAtomFeed, PaperRssFeed
 from resolutions.models import REFERENCE_PATTERN
-from resolutions.views import agenda, documents, drafting, meeting_documents, reading, workflow
+from resolutions.views import agenda, desk, documents, drafting, meeting_documents, reading, workflow
 
 
 class ReferenceConverter:
@@ -28,6 +28,8 @@ register_converter(ReferenceConverter, "ksd")
 app_name = "resolutions"
 
 urlpatterns = [
+    # what waits for the logged-in user; where a login lands
+    path("aufgaben/", desk.desk, name="desk"),
     # the feeds first: "feed" must never be taken for a KSD number, whatever the converter allows
     path("vorlagen/feed/rss/", PaperRssFeed(), name="paper_feed_rss"),
     path("vorlagen/feed/atom/", PaperAtomFeed(), name="paper_feed_atom"),
