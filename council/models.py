@@ -561,6 +561,11 @@ class AgendaItem(TimeStampedModel):
     addendum = models.BooleanField(
         _("addendum"), default=False, help_text=_("Added after the invitation (Nachtrag to the agenda).")
     )
+    # A template's closing item ("Mitteilungen und Anfragen") stays at the end of the public
+    # part: items added later go before it.
+    closing = models.BooleanField(
+        _("closing item"), default=False, help_text=_("Stays at the end of the public part when items are added.")
+    )
     protocol = models.TextField(
         _("protocol"),
         blank=True,

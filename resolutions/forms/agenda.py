@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from council.models import AgendaItem, Meeting, Organization
+from council.models import AgendaItem, AgendaTemplate, Meeting, Organization
 from resolutions.models import Consultation, Decision, Paper
 
 # Free items most agendas have. They are agenda text in the council's language (data, not
@@ -31,6 +31,7 @@ FREE_ITEM_SUGGESTIONS = (
 FREE_ITEM_SUGGESTIONS_ID = "agenda-free-item-suggestions"
 
 NUMBER_HELP = _("Optional, e.g. 10.1 for a sub-item; empty numbers the agenda by position.")
+TEMPLATE_GONE_ERROR = _("This agenda template no longer exists; reload the page and choose another.")
 ITEM_GONE_ERROR = _("This item is no longer on this agenda; the page shows the agenda as it is now.")
 PAPER_UNKNOWN_ERROR = _("This Vorlage does not exist in this municipality; reload the page and choose again.")
 MEETING_UNKNOWN_ERROR = _("Choose one of the later meetings of the list.")
@@ -157,6 +158,28 @@ class ItemIdListField(forms.Field):
             return [int(pk) for pk in value or []]
         except (TypeError, ValueError):
             raise ValidationError(ITEM_GONE_ERROR, code="invalid") from None
+
+
+class AgendaRenameForm(AgendaItemForm):
+    """A free item's new name."""
+
+    name = forms.CharField(label=_("Name"), max_length=AgendaItem._meta.get_field("name").max_length)
+
+
+class AgendaTemplateForm(forms.Form):
+    """Which agenda template's standing items to put on the agenda."""
+
+    template = forms.ModelChoiceField(
+        label=_("Agenda template"),
+        queryset=AgendaTemplate.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": TEMPLATE_GONE_ERROR},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("auto_id", "id_template_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = AgendaTemplate.objects.filter(body_id=meeting.body_id)
 
 
 class AgendaReorderForm(forms.Form):

@@ -5,7 +5,9 @@ service locks the meeting row first, then the paper's, so that two offices worki
 same agenda queue instead of colliding on the item numbers.
 
 The agenda of a meeting has a public part and, after it, a non-public part. Items are
-numbered by position: "1", "2", … across both parts. An item whose number has a dot
+numbered by position: "1", "2", … across both parts, until the invitation goes out: from then
+on the numbers it printed stay (an item taken off leaves a gap, a new item is a Nachtrag
+with a number of its own, and renumbering is refused). An item whose number has a dot
 ("10.1") is a sub-item of the numbered item above it in the same part, and keeps being
 one: renumbering gives it the main number above it and a running sub-number ("3.1",
 "3.2"). A number given explicitly when an item is added is kept as given (and the other
@@ -33,7 +35,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from council.meetings import meeting_day, voting_members_present, voting_members_present_without_faction
-from council.models import AgendaItem, Meeting, Organization
+from council.models import AgendaItem, AgendaTemplate, Meeting, Organization
 from council.roles import actor_for
 from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
 from resolutions.queries import REOPENING_RESULTS, consultation_of, next_pending_consultation, open_agenda_item_of
@@ -61,6 +63,12 @@ ITEMS_MISMATCH_ERROR = _(
 )
 PUBLIC_AFTER_NONPUBLIC_ERROR = _(
     "The public part comes first: “%(item)s” is public but placed after a non-public item."
+)
+NOT_A_FREE_ITEM_ERROR = _("This item carries a Vorlage and is named by it; change the Vorlage's title instead.")
+TEMPLATE_OTHER_BODY_ERROR = _("The agenda template “%(template)s” belongs to another municipality.")
+NUMBERS_PRINTED_ERROR = _(
+    "The invitation has gone out with these numbers, so they stay: items can still be taken in another order, "
+    "added as a Nachtrag or taken off, but not numbered anew or moved to the other part."
 )
 PAPER_NOT_PUBLIC_ERROR = _("The Vorlage of this item is not public, so the item stays in the non-public part.")
 FREE_ITEM_ERROR = _(
@@ -219,6 +227,9 @@ def _write_agenda(meeting: Meeting, items: list[AgendaItem], numbers: Sequence[s
     two numbers would trip the unique constraints, which both databases check row by row.
     """
     _check_parts(items)
+    if numbers is None and _invited(meeting):
+        # The invitation printed these numbers: they stay whatever moves (see the module).
+        numbers = [item.number for item in items]
     if numbers is None:
         numbers = _numbered(items, ["." in item.number for item in items])
     numbers = list(numbers)
@@ -237,16 +248,60 @@ def _write_agenda(meeting: Meeting, items: list[AgendaItem], numbers: Sequence[s
 
 
 def _placed(items: list[AgendaItem], item: AgendaItem) -> list[AgendaItem]:
-    """`items` with `item` appended at the end of its part (public part first)."""
+    """`items` with `item` appended at the end of its part (public part first).
+
+    In the public part that is before its closing items ("Mitteilungen und Anfragen"),
+    unless the item is a closing item itself.
+    """
     others = [other for other in items if other.pk != item.pk]
     public = [other for other in others if other.public]
     nonpublic = [other for other in others if not other.public]
-    return [*public, item, *nonpublic] if item.public else [*public, *nonpublic, item]
+    if not item.public:
+        return [*public, *nonpublic, item]
+    if item.closing:
+        return [*public, item, *nonpublic]
+    body = [other for other in public if not other.closing]
+    closing = [other for other in public if other.closing]
+    return [*body, item, *closing, *nonpublic]
+
+
+def _invited(meeting: Meeting) -> bool:
+    return meeting.state == Meeting.State.INVITED
+
+
+def _addendum_number(items: Sequence[AgendaItem], public: bool) -> str:
+    """The number of an item added after the invitation, which shifts no printed number.
+
+    At the end of the non-public part (or of a public part nothing follows) it takes the
+    next main number; in a public part followed by the non-public one, the next sub-number
+    of the part's last main number ("4.1").
+    """
+
+    def main(number: str) -> int:
+        head = number.split(".")[0]
+        return int(head) if head.isdigit() else 0
+
+    taken = {other.number for other in items}
+    follows = public and any(not other.public for other in items)
+    if not follows:
+        return str(max((main(other.number) for other in items), default=0) + 1)
+    base = max((main(other.number) for other in items if other.public), default=0)
+    sub = 1
+    while f"{base}.{sub}" in taken:
+        sub += 1
+    return f"{base}.{sub}"
 
 
 def _insert(meeting: Meeting, item: AgendaItem, *, number: str | None) -> AgendaItem:
-    """Save a new item at the end of its part and number the agenda around it."""
+    """Save a new item at the end of its part and number the agenda around it.
+
+    After the invitation the item is a Nachtrag: it gets a number of its own that shifts
+    none of the printed ones.
+    """
     items = _items(meeting)
+    if number is None and _invited(meeting):
+        item.addendum = True
+        number = _addendum_number(items, item.public)
     if number is not None and any(other.number == number for other in items):
         raise ValidationError(
             {"number": ValidationError(NUMBER_TAKEN_ERROR, code="number_taken", params={"number": number})}
@@ -313,11 +368,58 @@ def agenda_item_add(
 
 
 @transaction.atomic
+def agenda_template_apply(*, meeting: Meeting, by: AbstractBaseUser, template: AgendaTemplate) -> list[AgendaItem]:
+    """Put a template's standing items on the agenda: its opening items first, its closing items at the end
+    of the public part, each once (an item of the same name already on the agenda is not added again).
+
+    Returns the items added. Before the invitation the agenda is numbered anew; after it the
+    items are a Nachtrag like any other addition.
+    """
+    _ensure_office(by)
+    locked = _lock_meeting(meeting.pk)
+    _ensure_open(locked)
+    if template.body_id != locked.body_id:
+        raise ValidationError(TEMPLATE_OTHER_BODY_ERROR, code="other_body", params={"template": template.name})
+    present = {item.name for item in _items(locked)}
+    added = []
+    lines = [(name, False) for name in AgendaTemplate.lines(template.opening_items)]
+    lines += [(name, True) for name in AgendaTemplate.lines(template.closing_items)]
+    for name, closing in lines:
+        if name not in present:
+            added.append(_insert(locked, AgendaItem(name=name, public=True, closing=closing), number=None))
+            present.add(name)
+    opening = set(AgendaTemplate.lines(template.opening_items))
+    if opening and not _invited(locked):
+        items = _items(locked)
+        first = [item for item in items if item.public and item.name in opening]
+        first.sort(key=lambda item: AgendaTemplate.lines(template.opening_items).index(item.name))
+        rest = [item for item in items if item not in first]
+        _write_agenda(locked, [*first, *rest])
+    return added
+
+
+@transaction.atomic
+def agenda_item_rename(*, item: AgendaItem, by: AbstractBaseUser, name: str) -> AgendaItem:
+    """Give a free item (one without a Vorlage) a new name; a Vorlage's item is named by its Vorlage."""
+    _ensure_office(by)
+    meeting, locked = _lock_item(item)
+    _ensure_open(meeting)
+    if consultation_of(locked) is not None:
+        raise ValidationError(NOT_A_FREE_ITEM_ERROR, code="not_free")
+    locked.name = name.strip()
+    locked.full_clean()
+    locked.save(update_fields=["name", "modified"])
+    return locked
+
+
+@transaction.atomic
 def agenda_renumber(*, meeting: Meeting, by: AbstractBaseUser) -> list[AgendaItem]:
     """Number the agenda by position again, sub-items kept under the item above them."""
     _ensure_office(by)
     locked = _lock_meeting(meeting.pk)
     _ensure_open(locked)
+    if _invited(locked):
+        raise ValidationError(NUMBERS_PRINTED_ERROR, code="numbers_printed")
     return _write_agenda(locked, _items(locked))
 
 
@@ -342,6 +444,8 @@ def agenda_item_set_public(*, item: AgendaItem, by: AbstractBaseUser, public: bo
     _ensure_open(meeting)
     if locked.public == public:
         return locked
+    if _invited(meeting):
+        raise ValidationError(NUMBERS_PRINTED_ERROR, code="numbers_printed")
     consultation = consultation_of(locked)
     if public and consultation is not None and not consultation.paper.public:
         raise ValidationError(PAPER_NOT_PUBLIC_ERROR, code="paper_not_public")

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from council.collation import german
-from council.meetings import eligible_attendees, voting_members_present
-from council.models import AgendaItem, Attendance, Meeting, Organization
+from council.meetings import voters, voting_members_present
+from council.models import AgendaItem, AgendaTemplate, Meeting, Organization
 from council.roles import office_required
 from resolutions import services
 from resolutions.forms.agenda import (
@@ -32,8 +32,10 @@ from resolutions.forms.agenda import (
     AgendaItemForm,
     AgendaMoveForm,
     AgendaPaperForm,
+    AgendaRenameForm,
     AgendaReorderForm,
     AgendaSetPublicForm,
+    AgendaTemplateForm,
     DecisionForm,
     FactionVoteFormSet,
     add_service_error,
@@ -49,6 +51,8 @@ ITEM_MADE_NONPUBLIC_MESSAGE = _("“%(name)s” moved to the non-public part.")
 ITEM_REMOVED_MESSAGE = _("“%(name)s” was taken off the agenda.")
 ITEM_DEFERRED_MESSAGE = _("“%(name)s” was deferred to “%(meeting)s”, as item %(number)s.")
 AGENDA_RENUMBERED_MESSAGE = _("The agenda was numbered anew by position.")
+TEMPLATE_APPLIED_MESSAGE = _("The standing items of “%(template)s” are on the agenda (%(count)d added).")
+ITEM_RENAMED_MESSAGE = _("Item %(number)s is now called “%(name)s”.")
 UNKNOWN_ACTION_MESSAGE = _("The page sent an action this agenda does not know; reload it and try again.")
 DECISION_RECORDED_MESSAGE = _("Result of item %(number)s recorded: %(result)s.")
 FREE_ITEM_NOTE = _("This item carries no Vorlage, so there is no result to record; note what happened in the minutes.")
@@ -196,7 +200,36 @@ def _renumber(request, meeting: Meeting):
     return redirect(_agenda_url(meeting))
 
 
+def _apply_template(request, meeting: Meeting):
+    form = AgendaTemplateForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    template = form.cleaned_data["template"]
+    try:
+        added = services.agenda_template_apply(meeting=meeting, by=request.user, template=template)
+    except ValidationError as error:
+        return _refused(request, meeting, error)
+    messages.success(request, TEMPLATE_APPLIED_MESSAGE % {"template": template.name, "count": len(added)})
+    return redirect(_agenda_url(meeting))
+
+
+def _rename(request, meeting: Meeting):
+    form = AgendaRenameForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    try:
+        item = services.agenda_item_rename(
+            item=form.cleaned_data["item"], by=request.user, name=form.cleaned_data["name"]
+        )
+    except ValidationError as error:
+        return _refused(request, meeting, error)
+    messages.success(request, ITEM_RENAMED_MESSAGE % {"number": item.number, "name": item.name})
+    return redirect(_agenda_url(meeting))
+
+
 AGENDA_ACTIONS = {
+    "apply_template": _apply_template,
+    "rename": _rename,
     "add_paper": _add_paper,
     "add_item": _add_item,
     "reorder": _reorder,
@@ -280,8 +313,8 @@ def agenda_edit(request, pk):
     name and Vorlage, buttons to move it, switch its part, take it off or defer it, and a
     link to its result once the meeting is held; below, the pool of released Vorlagen whose
     next step is with this meeting's organizations, and the form for a free item. POST
-    carries ``action`` (add_paper, add_item, reorder, move, set_public, remove, defer,
-    renumber) and calls that action's one service.
+    carries ``action`` (add_paper, add_item, apply_template, rename, reorder, move,
+    set_public, remove, defer, renumber) and calls that action's one service.
 
     **Models:** :model:`council.Meeting`, :model:`council.AgendaItem`,
     :model:`resolutions.Paper`, :model:`resolutions.Consultation`, :model:`resolutions.Decision`
@@ -308,6 +341,10 @@ def agenda_edit(request, pk):
         the pool (say, one that is not released), shown above the pool; else None.
     ``free_form``
         The :class:`~resolutions.forms.agenda.AgendaFreeItemForm`.
+    ``templates``
+        The body's :model:`council.AgendaTemplate` rows to offer, while the agenda can change.
+    ``invited``
+        Whether the invitation has gone out: the numbers stay, additions are a Nachtrag.
     ``free_item_suggestions``, ``free_item_suggestions_id``
         The usual free items, offered as a datalist.
     """
@@ -341,6 +378,8 @@ def agenda_edit(request, pk):
         "pool": pool,
         "pool_form": pool_form,
         "free_form": failed.get("free_form") or AgendaFreeItemForm(),
+        "templates": list(AgendaTemplate.objects.filter(body_id=meeting.body_id)) if editable else [],
+        "invited": meeting.state == Meeting.State.INVITED,
         "free_item_suggestions": FREE_ITEM_SUGGESTIONS,
         "free_item_suggestions_id": FREE_ITEM_SUGGESTIONS_ID,
     }
@@ -348,14 +387,15 @@ def agenda_edit(request, pk):
 
 
 # --- the result of an item ------------------------------------------------------------
-def _faction_presence(meeting: Meeting) -> tuple[dict[int, int], int]:
-    """Voting members present by Fraktion, and how many present voting members have none (two queries)."""
-    present = set(
-        Attendance.objects.filter(meeting=meeting, status=Attendance.Status.PRESENT).values_list("person_id", flat=True)
-    )
-    voting = [a for a in eligible_attendees(meeting) if a.voting_right and a.person.pk in present]
-    counts = Counter(a.faction.pk for a in voting if a.faction is not None)
-    return dict(counts), sum(1 for a in voting if a.faction is None)
+def _faction_presence(meeting: Meeting, item: AgendaItem) -> tuple[dict[int, int], int]:
+    """Who could vote on the item by Fraktion, and how many of them sit for none (see `council.meetings.voters`).
+
+    Deputies count for the Fraktion of the member they stand in for; late arrivals, early
+    departures and recusals as the service counts them.
+    """
+    found = voters(meeting, item)
+    counts = Counter(voter.faction_id for voter in found if voter.faction_id is not None)
+    return dict(counts), sum(1 for voter in found if voter.faction_id is None)
 
 
 @office_required
@@ -417,7 +457,7 @@ def decision_record(request, pk, item):
     # back on the form, with what this user typed.
     context["decision"] = None
 
-    present, without_faction = _faction_presence(meeting)
+    present, without_faction = _faction_presence(meeting, agenda_item)
     factions = {
         faction.pk: faction
         for faction in Organization.objects.filter(
@@ -454,7 +494,7 @@ def decision_record(request, pk, item):
         {
             "form": form,
             "formset": formset,
-            "voting_present": voting_members_present(meeting),
+            "voting_present": voting_members_present(meeting, agenda_item),
             "without_faction": without_faction,
             "amended_result": DecisionForm.AMENDED,
         }

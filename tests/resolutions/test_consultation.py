@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from council import services as council_services
-from council.models import AgendaItem, Meeting
+from council.models import AgendaItem, AgendaTemplate, Meeting
 from resolutions import services
 from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
 from resolutions.queries import next_pending_consultation, pool_for_meeting
@@ -30,14 +30,17 @@ from resolutions.services import (
     MEETING_NOT_HELD_ERROR,
     NO_PENDING_STEP_ERROR,
     NOT_A_FACTION_ERROR,
+    NOT_A_FREE_ITEM_ERROR,
     NOT_NEXT_STEP_ERROR,
     NOT_RELEASED_ERROR,
     NUMBER_FORMAT_ERROR,
     NUMBER_TAKEN_ERROR,
+    NUMBERS_PRINTED_ERROR,
     PAPER_CLOSED_ERROR,
     PAPER_NOT_PUBLIC_ERROR,
     PUBLIC_AFTER_NONPUBLIC_ERROR,
     ROLE_ERROR,
+    TEMPLATE_OTHER_BODY_ERROR,
     UNANIMOUS_DISSENT_ERROR,
     VOTES_EXCEED_PRESENT_ERROR,
 )
@@ -992,3 +995,109 @@ def test_counts_and_result_are_checked_as_fields(held_council_item, office):
         services.decision_record(item=held_council_item, by=office, result="vielleicht", votes_no=-1)
     assert excinfo.value.message_dict.keys() == {"result", "votes_no"}
     assert _snapshot() == before
+
+
+# --- templates, Nachträge after the invitation, renaming ------------------------------------
+@pytest.fixture
+def template(body) -> AgendaTemplate:
+    return AgendaTemplate.objects.create(
+        body=body,
+        name="Ordentliche Sitzung",
+        opening_items="Eröffnung der Sitzung\nFeststellung der Beschlussfähigkeit\nGenehmigung der Niederschrift",
+        closing_items="Mitteilungen und Anfragen",
+    )
+
+
+def test_a_template_puts_its_items_first_and_last_and_vorlagen_go_between(paper, office, committee_meeting, template):
+    _free(committee_meeting, office, "Grundsatzfragen")
+
+    added = services.agenda_template_apply(meeting=committee_meeting, by=office, template=template)
+    services.agenda_item_add(meeting=committee_meeting, by=office, paper=paper)
+
+    assert len(added) == 4
+    assert [(number, name) for _order, number, name, _public in _agenda(committee_meeting)] == [
+        ("1", "Eröffnung der Sitzung"),
+        ("2", "Feststellung der Beschlussfähigkeit"),
+        ("3", "Genehmigung der Niederschrift"),
+        ("4", "Grundsatzfragen"),
+        ("5", paper.subject_line + " – " + paper.name if paper.subject_line else paper.name),
+        ("6", "Mitteilungen und Anfragen"),
+    ]
+
+
+def test_a_template_applied_twice_adds_nothing_the_second_time(office, committee_meeting, template):
+    services.agenda_template_apply(meeting=committee_meeting, by=office, template=template)
+
+    assert services.agenda_template_apply(meeting=committee_meeting, by=office, template=template) == []
+    assert len(_agenda(committee_meeting)) == 4
+
+
+def test_a_template_of_another_body_is_refused(office, committee_meeting):
+    elsewhere = AgendaTemplate.objects.create(body=OtherBodyFactory(), name="Fremd", opening_items="Eröffnung")
+
+    _refused(
+        lambda: services.agenda_template_apply(meeting=committee_meeting, by=office, template=elsewhere),
+        TEMPLATE_OTHER_BODY_ERROR,
+    )
+
+
+@pytest.mark.parametrize("who", NOT_OFFICE)
+def test_only_the_office_applies_templates(request, committee_meeting, template, who):
+    _refused(
+        lambda: services.agenda_template_apply(
+            meeting=committee_meeting, by=user_named(request, who), template=template
+        ),
+        ROLE_ERROR,
+    )
+
+
+def _invite(meeting, office):
+    council_services.meeting_invite(meeting=meeting, by=office)
+
+
+def test_after_the_invitation_a_new_item_is_a_nachtrag_that_shifts_no_number(office, committee_meeting):
+    _free(committee_meeting, office, "Eröffnung", "Mitteilungen")
+    _free(committee_meeting, office, "Personalsache", public=False)
+    _invite(committee_meeting, office)
+
+    public = services.agenda_item_add(meeting=committee_meeting, by=office, name="Dringliche Mitteilung")
+    secret = services.agenda_item_add(meeting=committee_meeting, by=office, name="Grundstück", public=False)
+
+    assert (public.number, public.addendum, secret.number, secret.addendum) == ("2.1", True, "4", True)
+    assert [(number, name) for _o, number, name, _p in _agenda(committee_meeting)] == [
+        ("1", "Eröffnung"),
+        ("2", "Mitteilungen"),
+        ("2.1", "Dringliche Mitteilung"),
+        ("3", "Personalsache"),
+        ("4", "Grundstück"),
+    ]
+
+
+def test_after_the_invitation_taking_an_item_off_or_reordering_keeps_the_printed_numbers(office, committee_meeting):
+    first, second, third = _free(committee_meeting, office, "Eröffnung", "Bericht", "Mitteilungen")
+    _invite(committee_meeting, office)
+
+    services.agenda_item_remove(item=second, by=office)
+    services.agenda_reorder(meeting=committee_meeting, by=office, item_ids=[third.pk, first.pk])
+
+    assert [(number, name) for _o, number, name, _p in _agenda(committee_meeting)] == [
+        ("3", "Mitteilungen"),
+        ("1", "Eröffnung"),
+    ]
+
+
+def test_after_the_invitation_renumbering_and_switching_parts_are_refused(office, committee_meeting):
+    (item,) = _free(committee_meeting, office, "Eröffnung")
+    _invite(committee_meeting, office)
+
+    _refused(lambda: services.agenda_renumber(meeting=committee_meeting, by=office), NUMBERS_PRINTED_ERROR)
+    _refused(lambda: services.agenda_item_set_public(item=item, by=office, public=False), NUMBERS_PRINTED_ERROR)
+
+
+def test_a_free_item_is_renamed_and_a_vorlages_item_is_not(office, committee_meeting, committee_item):
+    (free,) = _free(committee_meeting, office, "Mitteilungn")
+
+    renamed = services.agenda_item_rename(item=free, by=office, name=" Mitteilungen ")
+
+    assert renamed.name == "Mitteilungen"
+    _refused(lambda: services.agenda_item_rename(item=committee_item, by=office, name="Anders"), NOT_A_FREE_ITEM_ERROR)
