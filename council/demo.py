@@ -20,7 +20,19 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import AgendaItem, Attendance, Body, LegislativeTerm, Location, Meeting, Membership, Organization, Person
+from .meetings import number_of
+from .models import (
+    AgendaItem,
+    AgendaTemplate,
+    Attendance,
+    Body,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Membership,
+    Organization,
+    Person,
+)
 from .roles import Role
 
 DEMO_PASSWORD = "ratsbuch-demo"
@@ -565,6 +577,22 @@ def load_council_demo() -> CouncilDemo:
         ),
         "admin": _user("admin", password=password, is_staff=True, is_superuser=True, email="admin@example.org"),
     }
+    # The standing items of an ordinary meeting, for the office's agenda builder.
+    ensure(
+        AgendaTemplate,
+        body=body,
+        name="Ordentliche Sitzung",
+        defaults={
+            "opening_items": "\n".join(
+                [
+                    "Eröffnung der Sitzung",
+                    "Feststellung der ordnungsgemäßen Einladung und der Beschlussfähigkeit",
+                    "Genehmigung der Niederschrift der letzten Sitzung",
+                ]
+            ),
+            "closing_items": "Mitteilungen und Anfragen",
+        },
+    )
     return CouncilDemo(
         body=body,
         terms=terms,
@@ -603,19 +631,23 @@ def ensure_meeting(
     state: str,
     invited_at: datetime.datetime | None,
     move_if_past: bool = False,
+    **facts,
 ) -> Meeting:
     """A meeting keyed by its name.
 
-    With `move_if_past`, the meeting is an upcoming one whose dates were computed from
-    today: it keeps the dates of an earlier run while they lie ahead and moves to the new
-    dates once they have passed, so that it stays upcoming and a second run changes nothing.
+    Its number is the one its name starts with. With `move_if_past`, the meeting is an upcoming
+    one whose dates were computed from today: it keeps the dates of an earlier run while they
+    lie ahead and moves to the new dates once they have passed, so that it stays upcoming and
+    a second run changes nothing.
     """
     timing = {"start": start, "end": end, "invited_at": invited_at}
     if move_if_past:
         stored_start = Meeting.objects.filter(body=body, name=name).values_list("start", flat=True).first()
         if stored_start is not None and stored_start > timezone.now():
             timing = {}
-    meeting = ensure(Meeting, body=body, name=name, defaults={"location": location, "state": state, **timing})
+    # `facts`: what the office records beyond the times (number, chair, minute-taker, actual times).
+    defaults = {"location": location, "state": state, "number": number_of(Meeting(name=name)), **timing, **facts}
+    meeting = ensure(Meeting, body=body, name=name, defaults=defaults)
     missing = [org for org in organizations if not meeting.organizations.filter(pk=org.pk).exists()]
     if missing:
         meeting.organizations.add(*missing)

@@ -292,6 +292,45 @@ def voters(meeting: Meeting, item: AgendaItem | None = None) -> list[Voter]:
     return found
 
 
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One person with a seat and how they attended; `attendance` None when nothing was recorded."""
+
+    person: Person
+    faction: Organization | None
+    attendance: Attendance | None
+
+
+def attendance_rows(meeting: Meeting) -> tuple[list[AttendanceRow], list[AttendanceRow], list[AttendanceRow]]:
+    """Who was present, excused and absent, by name, in two queries.
+
+    Absent are the members with a vote who were not recorded present or excused, and anyone
+    recorded as absent; a deputy or advisory member who did not come is not missed. A
+    deputy counts for the Fraktion of the member they stand in for.
+    """
+    eligible = eligible_attendees(meeting)
+    seats = {attendee.person.pk: attendee for attendee in eligible}
+    recorded = {
+        attendance.person_id: attendance
+        for attendance in meeting.attendances.select_related("deputy_for", "arrived_at", "left_after")
+    }
+    present, excused, absent = [], [], []
+    for attendee in eligible:
+        attendance = recorded.get(attendee.person.pk)
+        faction = attendee.faction
+        if attendance is not None and attendance.deputy_for_id in seats:
+            faction = seats[attendance.deputy_for_id].faction or faction
+        row = AttendanceRow(person=attendee.person, faction=faction, attendance=attendance)
+        status = attendance.status if attendance is not None else None
+        if status == Attendance.Status.PRESENT:
+            present.append(row)
+        elif status == Attendance.Status.EXCUSED:
+            excused.append(row)
+        elif status == Attendance.Status.ABSENT or attendee.voting_right:
+            absent.append(row)
+    return present, excused, absent
+
+
 def voting_members_present(meeting: Meeting, item: AgendaItem | None = None) -> int:
     """How many may vote: present members with a voting seat and deputies in a member's place (see `voters`)."""
     return len(voters(meeting, item))

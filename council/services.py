@@ -210,16 +210,22 @@ def _move(meeting: Meeting, transition: MeetingTransition, *, update_fields=()) 
 
 
 @transaction.atomic
-def meeting_invite(*, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None) -> Meeting:
-    """Record that the invitations went out (now, or at `at`).
+def meeting_invite(
+    *, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None, notice_reason: str | None = None
+) -> Meeting:
+    """Record that the invitations went out (now, or at `at`), with the reason for short notice if one is given.
 
-    A late invitation is not refused: the view asks `council.meetings.notice_warning` and
-    shows its warning.
+    A late invitation is not refused: the view asks `council.meetings.notice_warning`, shows
+    its warning and asks for the reason, which the invitation then states.
     """
     locked = _lock(meeting)
     transition = ensure_meeting_transition(locked, "invite", by=by)
     locked.invited_at = at or timezone.now()
-    return _move(locked, transition, update_fields=["invited_at"])
+    fields = ["invited_at"]
+    if notice_reason is not None and notice_reason.strip():
+        locked.notice_reason = notice_reason.strip()
+        fields.append("notice_reason")
+    return _move(locked, transition, update_fields=fields)
 
 
 @transaction.atomic

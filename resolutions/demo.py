@@ -35,7 +35,7 @@ from council.demo import (
     ensure_meeting,
 )
 from council.meetings import eligible_attendees
-from council.models import Attendance, Meeting, Person
+from council.models import AgendaItem, Attendance, Meeting, Person
 
 from .models import (
     Attachment,
@@ -232,6 +232,8 @@ AWARD_RESOLUTION = (
     "Stadtteilverein Westend e.V., mit der Auflage, dem Ausschuss halbjährlich zu berichten."
 )
 
+# Who keeps the minutes of the demo's meetings: the council office's clerk.
+MINUTE_TAKER = "Petra Kühn (Ratsbüro)"
 OPENING = "Eröffnung der Sitzung, Feststellung der ordnungsgemäßen Einladung und der Tagesordnung"
 QUESTIONS = "Einwohnerfragestunde"
 NOTICES = "Mitteilungen und Anfragen"
@@ -374,6 +376,18 @@ def _attend(meeting: Meeting, council: CouncilDemo, *, excused: list[Person]) ->
     }
     seated = [attendee.person for attendee in eligible_attendees(meeting)]
     ensure_attendance(meeting, [person for person in seated if person not in deputies], excused=excused)
+
+
+def _minutes(meeting: Meeting, agenda: dict, *, protocols: dict[str, str], **facts) -> None:
+    """What the Niederschrift records beyond the results: `facts` of the meeting, the protocol by item number."""
+    if apply_changes(meeting, facts):
+        meeting.full_clean()
+        meeting.save()
+    for number, text in protocols.items():
+        item = agenda[number]
+        if item.protocol != text:
+            AgendaItem.objects.filter(pk=item.pk).update(protocol=text)
+            item.protocol = text
 
 
 def _votes(
@@ -542,6 +556,21 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
     # The Sozialausschuss of 4 March 2013: 14 of its 15 voting members and the advisory
     # member; one CDU member excused.
     _attend(committee_meeting, council, excused=[council.committee_members["SozA"]["CDU"][-1]])
+    _minutes(
+        committee_meeting,
+        committee_agenda,
+        chair=council.committee_members["SozA"]["SPD"][0],
+        minute_taker=MINUTE_TAKER,
+        opened_at=aware(datetime.date(2013, 3, 4), 16, 2),
+        closed_at=aware(datetime.date(2013, 3, 4), 17, 41),
+        protocols={
+            "1": "Der Vorsitzende eröffnet die Sitzung, begrüßt die Anwesenden und stellt die ordnungsgemäße "
+            "Einladung sowie die Beschlussfähigkeit fest. Gegen die Tagesordnung werden keine Einwände erhoben.",
+            "2": "Die Bereichsleiterin 5-11 erläutert die Vorlage und die Arbeit der Steuerungsgruppe des Bündnisses. "
+            "Auf Nachfrage der FDP-Fraktion bestätigt sie, dass keine Mitgliedsbeiträge anfallen.",
+            "3": "Es liegen keine Mitteilungen und Anfragen vor.",
+        },
+    )
 
     council_meeting = ensure_meeting(
         body,
@@ -571,6 +600,23 @@ def _load_seed(council: CouncilDemo) -> ResolutionsDemo:
             councillors["GRUENE"][1],
             councillors["FDP"][-1],
         ],
+    )
+    _minutes(
+        council_meeting,
+        council_agenda,
+        minute_taker=MINUTE_TAKER,
+        opened_at=aware(datetime.date(2013, 3, 18), 14, 3),
+        closed_at=aware(datetime.date(2013, 3, 18), 18, 24),
+        protocols={
+            "1": "Die Oberbürgermeisterin eröffnet die Sitzung und stellt die ordnungsgemäße Einladung und die "
+            "Beschlussfähigkeit fest.",
+            "2": "Zwei Einwohnerinnen fragen nach der Verkehrsführung in der Innenstadt während der Bauarbeiten; die "
+            "Verwaltung sagt eine schriftliche Antwort zu.",
+            "3": "Der Sozialausschuss hat in seiner Sitzung vom 4. März 2013 die Annahme des Beschlussvorschlags "
+            "empfohlen. Der Stadtrat stimmt ohne Aussprache ab.",
+            "4": "Die Oberbürgermeisterin teilt mit, dass die Beitrittserklärung nach dem Beschluss unterzeichnet und "
+            "dem Städtetag übersandt wird.",
+        },
     )
 
     soza_step, council_step = _consultations(

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from council import queries
-from council.collation import german
-from council.models import AgendaItem, Attendance, Body, Meeting, Organization
+from council.meetings import attendance_rows
+from council.models import AgendaItem, Body, Meeting, Organization
 from council.roles import actor_for
 from council.views.office import meeting_office_actions
 from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
@@ -192,8 +192,10 @@ def meeting_detail(request, pk):
         if the user may read it, with ``visible_attachments``) and ``visible_decision``.
     ``non_public_items``
         The same for the non-public items; empty unless ``insider``.
-    ``present``, ``excused``
-        The attendances of a held meeting, by name; empty before.
+    ``present``, ``excused``, ``absent``
+        Of a held meeting (empty before), :class:`~council.meetings.AttendanceRow` rows
+        (``person``, ``attendance``: whom a deputy stood in for, late arrival, early
+        departure), by name; see :func:`council.meetings.attendance_rows`.
     ``office_actions``
         For the council office, what ``council/_meeting_office_actions.html`` needs (see
         :func:`council.views.office.meeting_office_actions`); None for everyone else.
@@ -205,20 +207,15 @@ def meeting_detail(request, pk):
     insider = queries.is_insider(meeting, actor)
     items = _agenda_items(request.user, public_only=not insider).filter(meeting=meeting)
     public_items, non_public_items = _parts(items)
-    attendances = []
-    if meeting.state == Meeting.State.HELD:
-        attendances = list(
-            meeting.attendances.filter(status__in=[Attendance.Status.PRESENT, Attendance.Status.EXCUSED])
-            .select_related("person")
-            .order_by(german("person__family_name"), german("person__given_name"), "pk")
-        )
+    present, excused, absent = attendance_rows(meeting) if meeting.state == Meeting.State.HELD else ([], [], [])
     context = {
         "meeting": meeting,
         "insider": insider,
         "public_items": public_items,
         "non_public_items": non_public_items,
-        "present": [a.person for a in attendances if a.status == Attendance.Status.PRESENT],
-        "excused": [a.person for a in attendances if a.status == Attendance.Status.EXCUSED],
+        "present": present,
+        "excused": excused,
+        "absent": absent,
         "office_actions": meeting_office_actions(meeting, request.user) if actor.is_office else None,
     }
     return render(request, "council/meeting_detail.html", context)

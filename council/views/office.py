@@ -214,8 +214,9 @@ def meeting_transition(request, pk, transition):
     meeting = _meeting(pk)
     refusal = []
     if request.method == "POST":
+        arguments = {"notice_reason": request.POST.get("notice_reason", "")} if transition == "invite" else {}
         try:
-            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user)
+            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user, **arguments)
         except ValidationError as error:
             refusal = error.messages
         else:

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from council.collation import german
+from council.collation import german, sort_key
 from council.meetings import (
     CHAIR_ROLES,
+    attendance_rows,
     chair_of,
-    eligible_attendees,
     is_invitation_late,
     present_for,
     seat_memberships,
@@ -133,35 +133,23 @@ def invitation_render(*, meeting: Meeting, insider: bool) -> bytes:
 
 
 def attendees(meeting: Meeting) -> tuple[list[AttendanceGroup], list[AttendanceGroup], list[AttendanceGroup]]:
-    """Who was present, excused and absent, grouped by Fraktion (those of none first), by name within.
+    """Who was present, excused and absent (see `council.meetings.attendance_rows`), grouped by Fraktion.
 
-    Everyone with a seat is in one group: those with no attendance recorded count as absent.
-    A present person's `attendance` tells whom they stood in for and when they came or left.
+    Those of no Fraktion come first, then the Fraktionen by name; people by name within.
     """
-    eligible = eligible_attendees(meeting)
-    faction_of = {attendee.person.pk: attendee.faction for attendee in eligible}
-    recorded = {
-        attendance.person_id: attendance
-        for attendance in meeting.attendances.select_related("person", "deputy_for", "arrived_at", "left_after")
-    }
-    groups: dict[str, dict[int | None, AttendanceGroup]] = {status: {} for status in Attendance.Status.values}
-    for attendee in eligible:
-        attendance = recorded.get(attendee.person.pk)
-        status = attendance.status if attendance is not None else Attendance.Status.ABSENT
-        faction = faction_of.get(attendee.person.pk)
-        if attendance is not None and attendance.deputy_for_id:
-            # A deputy sits for the Fraktion of the member they stand in for.
-            faction = faction_of.get(attendance.deputy_for_id, faction)
-        key = faction.pk if faction is not None else None
-        group = groups[status].setdefault(key, AttendanceGroup(faction=faction))
-        group.persons.append(attendee.person)
-        group.attendances.append(attendance)
 
-    def ordered(by_faction: dict[int | None, AttendanceGroup]) -> list[AttendanceGroup]:
-        return sorted(by_faction.values(), key=lambda group: (group.faction is not None, str(group.faction or "")))
+    def grouped(rows) -> list[AttendanceGroup]:
+        groups: dict[int | None, AttendanceGroup] = {}
+        for row in rows:
+            key = row.faction.pk if row.faction is not None else None
+            group = groups.setdefault(key, AttendanceGroup(faction=row.faction))
+            group.persons.append(row.person)
+            group.attendances.append(row.attendance)
+        return sorted(
+            groups.values(), key=lambda group: (group.faction is not None, sort_key(str(group.faction or "")))
+        )
 
-    S = Attendance.Status
-    return ordered(groups[S.PRESENT]), ordered(groups[S.EXCUSED]), ordered(groups[S.ABSENT])
+    return tuple(grouped(rows) for rows in attendance_rows(meeting))
 
 
 def minutes_render(*, meeting: Meeting, insider: bool, finalised_at: datetime.datetime | None = None) -> bytes:

@@ -226,8 +226,13 @@ def test_detail_shows_facts_and_attendance_of_a_held_meeting(client, meeting, se
 
     response = client.get(detail_url(meeting), **EN)
 
-    assert response.context["present"] == [seated["weiss"]]
-    assert response.context["excused"] == [seated["gross"]]
+    assert [row.person for row in response.context["present"]] == [seated["weiss"]]
+    assert [row.person for row in response.context["excused"]] == [seated["gross"]]
+    # The other members with a vote are absent, recorded so or not, in German order; the
+    # deputy without a vote (Doğan) who did not come is not missed.
+    absent = [row.person for row in response.context["absent"]]
+    assert absent == [seated[key] for key in ("hoerner", "kraemer", "schaefer")]
+    assert seated["hoerner"].name in response.text
     assert seated["weiss"].name in response.text
     assert seated["gross"].name in response.text
     assert "Saal 2" in response.text

@@ -30,7 +30,7 @@ from council.views.office import (
     meeting_office_actions,
 )
 from tests.council.conftest import BERLIN, at, meeting_of
-from tests.factories import CommitteeFactory, LocationFactory, OtherBodyFactory
+from tests.factories import AgendaItemFactory, CommitteeFactory, LocationFactory, OtherBodyFactory
 
 ROLES = ["anonymous", "clerk", "head", "member", "office", "admin_user"]
 NOT_OFFICE = ["clerk", "head", "member"]
@@ -497,3 +497,49 @@ def test_attendance_with_an_unknown_status_is_refused(client, office, meeting, s
     assert response.status_code == 200
     assert f"person_{seated['weiss'].pk}" in response.context["form"].errors
     assert Attendance.objects.count() == 0
+
+
+def test_a_late_invitation_asks_for_the_reason_and_the_invitation_keeps_it(client, office, committee):
+    soon = timezone.localdate() + datetime.timedelta(days=2)
+    meeting = meeting_of(committee, start=at(soon), name="Dringliche Sitzung")
+    client.force_login(office)
+    url = reverse("council:meeting_transition", kwargs={"pk": meeting.pk, "transition": "invite"})
+
+    assert 'name="notice_reason"' in client.get(url).text
+    client.post(url, {"notice_reason": "Die Förderfrist endet."})
+
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.notice_reason) == (Meeting.State.INVITED, "Die Förderfrist endet.")
+
+
+def test_office_records_a_deputy_and_a_late_arrival_on_the_attendance_page(client, office, meeting, seated):
+    first = AgendaItemFactory(meeting=meeting, number="1", order=1)
+    second = AgendaItemFactory(meeting=meeting, number="2", order=2)
+    client.force_login(office)
+    statuses = {"weiss": "present", "kraemer": "present", "dogan": "present", "schaefer": "excused"}
+    data = _status(seated, statuses) | {
+        f"deputy_{seated['dogan'].pk}": str(seated["schaefer"].pk),
+        f"arrived_{seated['kraemer'].pk}": str(second.pk),
+        f"left_{seated['weiss'].pk}": str(first.pk),
+    }
+
+    response = client.post(_attendance_url(meeting), data)
+
+    assert response.status_code == 302
+    rows = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    assert rows[seated["dogan"].pk].deputy_for == seated["schaefer"]
+    assert rows[seated["kraemer"].pk].arrived_at == second
+    assert rows[seated["weiss"].pk].left_after == first
+
+
+def test_a_deputy_for_a_present_member_is_refused_with_the_input_kept(client, office, meeting, seated):
+    client.force_login(office)
+    statuses = {"weiss": "present", "dogan": "present"}
+    data = _status(seated, statuses) | {f"deputy_{seated['dogan'].pk}": str(seated["weiss"].pk)}
+
+    response = client.post(_attendance_url(meeting), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert response.context["form"][f"deputy_{seated['dogan'].pk}"].value() == str(seated["weiss"].pk)
+    assert not Attendance.objects.filter(meeting=meeting).exists()
