@@ -110,11 +110,11 @@ def test_login_page_renders_a_crispy_form(client, db):
     assert "form-control" in response.text  # rendered through crispy's Bootstrap 5 pack
 
 
-def test_logging_in_redirects_home_and_shows_a_logout_form(client, clerk):
+def test_logging_in_lands_on_the_desk_and_shows_a_logout_form(client, clerk):
     response = client.post(reverse("login"), {"username": "clerk", "password": "ratsbuch-test"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("council:home")
+    assert response["Location"] == reverse("resolutions:desk")
     home = client.get(reverse("council:home"))
     assert home.context["user"] == clerk
     assert f'action="{reverse("logout")}" method="post"' in home.text
