@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
@@ -97,6 +99,22 @@ def markdown(obj: dict, key: str, *, max_length: int | None = None) -> str:
         return ""
     if max_length and len(value) > max_length:
         value = value[: max_length - 1].rstrip() + "…"
+    return value
+
+
+def checked(value: str, kind: str, notes: list[str], *, field: str) -> str:
+    """`value` if it is a valid URL (kind "url") or e-mail address ("email"); else "" with a note.
+
+    Our model would refuse the whole object for a malformed website or address: it is left out instead.
+    """
+    if not value:
+        return ""
+    validator = URLValidator() if kind == "url" else EmailValidator()
+    try:
+        validator(value)
+    except ValidationError:
+        notes.append(gettext("%(field)s “%(value)s” is not valid; left out") % {"field": field, "value": value[:100]})
+        return ""
     return value
 
 

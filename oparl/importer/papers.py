@@ -4,21 +4,37 @@ The Vorlage's state follows from its Beratungsfolge once consultations and decis
 written, and is set with a `QuerySet.update`, without a new version.
 """
 
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from council.models import AgendaItem, Organization
+from oparl import serializers
 from resolutions.models import Consultation, Decision, FactionVote, Paper
 from resolutions.services.numbering import paper_allocate_reference, paper_reserve_reference
 
 from . import mapping, paper_fields, vocabularies
 from .council_objects import not_after_meeting
-from .mapping import MappingError, Refs, ref_id
+from .mapping import Refs, ref_id
 from .records import DECISION_SUFFIX, Outcome, apply_changes
 
 # The short name of the unit that takes the Vorlagen whose source names none.
 PLACEHOLDER_UNIT_SHORT_NAME = "Import"
+
+
+def result_wording(given: str, values: dict) -> str:
+    """The source's wording of a result, to keep; "" when it is only what we would write ourselves.
+
+    From another Ratsbuch, "beschlossen (einstimmig, 52 Ja, …)" is our category and the votes,
+    which we write again from the counts; any other wording is kept as the source gave it.
+    """
+    ours = Decision(**{name: value for name, value in values.items() if name not in ("consultation", "agenda_item")})
+    with translation.override(settings.LANGUAGE_CODE):  # the API writes its texts in the site's language
+        own = (serializers.result_text(ours), str(ours.get_result_display()), ours.result)
+    if given in own:
+        return ""
+    return given[: Decision._meta.get_field("result_wording").max_length]
 
 
 class PaperWriters:
@@ -113,9 +129,11 @@ class PaperWriters:
             if self._delete_decision(key):
                 return Outcome.DELETED
             return None  # a free item, or no result yet: nothing to count
-        result = vocabularies.decision_result(result_text)
+        refs = Refs(resolve=self._resolve, body=self.body)
+        result = vocabularies.decision_result(result_text, self.result_wordings)
         if result is None:
-            raise MappingError(gettext("result “%s” matches none of ours") % result_text)
+            result = Decision.Result.OTHER
+            refs.notes.append(gettext("result “%s” kept as worded, as “other”") % result_text[:100])
         values = {
             "consultation": consultation,
             "agenda_item": item,
@@ -124,7 +142,7 @@ class PaperWriters:
             "date": timezone.localdate(item.meeting.start),
             **paper_fields.decision_votes(obj),
         }
-        refs = Refs(resolve=self._resolve, body=self.body)
+        values["result_wording"] = result_wording(result_text, values)
         outcome = self._save("Decision", {**obj, "id": key}, Decision, values, refs=refs)
         decision = self.last_instance
         not_after_meeting(decision, item.meeting)

@@ -23,8 +23,9 @@ from django.utils.translation import gettext
 from council.models import Body, Location, Membership
 from council.models import Person as PersonModel
 from oparl.models import ImportedObject, ImportRun
+from resolutions.models import ResultWording
 
-from . import council_fields, mapping
+from . import council_fields, mapping, vocabularies
 from .client import FetchError, OParlClient
 from .council_objects import CouncilObjectWriters
 from .crawl import Crawl, Problem, crawl_body
@@ -98,6 +99,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         self.later_parents: dict[int, str] = {}
         # Another Ratsbuch serves the Vorlage itself, rendered from the data imported anyway, as mainFile.
         self.source_is_ratsbuch = False
+        # The municipality's own result wordings (admin), folded: they win over the built-in ones.
+        self.result_wordings = {vocabularies.fold(row.wording): row.result for row in ResultWording.objects.all()}
 
     # --- the run ------------------------------------------------------------------------
     def run(self) -> Result:
@@ -150,7 +153,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             raise FetchError(self.url, gettext("neither an OParl System nor a Body (type %s)") % kind)
         if self.options.body:
             wanted = self.options.body
-            bodies = [b for b in bodies if b.get("id") == wanted or council_fields.ags_of(b) == wanted]
+            bodies = [b for b in bodies if b.get("id") == wanted or council_fields.ags_of(b) == wanted.zfill(8)]
         return bodies
 
     def _is_ratsbuch(self, entry: dict) -> bool:
