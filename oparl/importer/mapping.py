@@ -49,12 +49,21 @@ class MappingError(Exception):
     """An OParl object that cannot become one of ours; the message says why."""
 
 
+# OParl 1.1 writes every type name in camel case; 1.0 servers also wrote "Agendaitem",
+# "legislativeterm" and the like.
+TYPE_NAMES = {
+    name.lower(): name
+    for name in (*IMPORT_ORDER, "System", "Body", "LegislativeTerm", "AgendaItem", "Error", "PagedList")
+}
+
+
 def type_name(obj: dict, default: str | None = None) -> str | None:
-    """The bare type of an object: "Paper" for https://schema.oparl.org/1.1/Paper, 1.0 URLs too."""
+    """The bare type of an object: "Paper" for https://schema.oparl.org/1.1/Paper, 1.0 URLs and spellings too."""
     value = obj.get("type") if isinstance(obj, dict) else None
     if not isinstance(value, str) or not value:
         return default
-    return re.split(r"[/#:]", value.rstrip("/"))[-1] or default
+    name = re.split(r"[/#:]", value.strip().rstrip("/"))[-1]
+    return TYPE_NAMES.get(name.lower(), name) or default
 
 
 def ref_id(value) -> str | None:

@@ -108,6 +108,7 @@ class PaperWriters:
             # item came with the later time of the two (or of its decision, which keeps that time);
             # its own change cannot have been later than the consultation that shows it.
             AgendaItem.objects.filter(pk=agenda_item.pk).update(modified=consultation.modified)
+            agenda_item.modified = consultation.modified
         return outcome
 
     def _consultation_of(self, obj: dict, item: AgendaItem) -> Consultation | None:

@@ -11,7 +11,7 @@ The writing of each type is in the modules named after them (`council_objects`, 
 
 import datetime
 import logging
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +35,8 @@ from .papers import PaperWriters
 from .records import DECISION_SUFFIX, MODELS, Outcome, Record, RecordKeeping
 
 logger = logging.getLogger(__name__)
+# Objects written in one transaction (each still in its own savepoint).
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -88,6 +90,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.problems: list[dict] = []
         self.records: dict[str, Record] = {}
+        self.instances: OrderedDict = OrderedDict()  # (model, pk) -> row, see RecordKeeping._keep
+        self._kept: list = []  # the rows the object being written put there: forgotten if it fails
         self.content_types = {kind: ContentType.objects.get_for_model(model) for kind, model in MODELS.items()}
         self.crawl: Crawl | None = None
         self.body: Body | None = None
@@ -206,9 +210,16 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
 
     # --- one object at a time -------------------------------------------------------------
     def _each(self, kind: str, objects: list[dict], write, *, key=None) -> None:
+        # Committed in batches: one transaction per object costs a disk flush each (most of the time
+        # of an import on SQLite), and a run stopped half-way keeps every batch committed before.
+        for start in range(0, len(objects), BATCH_SIZE):
+            with transaction.atomic():
+                self._each_in_batch(kind, objects[start : start + BATCH_SIZE], write, key=key)
+
+    def _each_in_batch(self, kind: str, objects: list[dict], write, *, key=None) -> None:
         for obj in objects:
             oparl_id = key(obj) if key else obj["id"]
-            self._pending = {}
+            self._pending, self._kept = {}, []
             try:
                 with transaction.atomic():
                     if obj.get("deleted") is True and kind != "Decision":
@@ -222,6 +233,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
                     logger.warning("OParl import of %s failed", oparl_id, exc_info=True)
                 self._problem(kind, oparl_id, _reason(error))
                 outcome = Outcome.FAILED
+                for key in self._kept:  # rolled back: what memory holds of them is no longer so
+                    self.instances.pop(key, None)
             else:
                 for pending_id, record in self._pending.items():
                     if record is None:
