@@ -4,6 +4,8 @@ The Vorlage's state follows from its Beratungsfolge once consultations and decis
 written, and is set with a `QuerySet.update`, without a new version.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
@@ -19,6 +21,8 @@ from .council_objects import not_after_meeting
 from .mapping import Refs, ref_id
 from .records import DECISION_SUFFIX, Outcome, apply_changes
 
+# Vorlagen whose state is worked out together (two queries for each batch).
+STATE_BATCH_SIZE = 500
 # The short name of the unit that takes the Vorlagen whose source names none.
 PLACEHOLDER_UNIT_SHORT_NAME = "Import"
 
@@ -115,9 +119,14 @@ class PaperWriters:
         consultation = self._resolve(ref_id(obj.get("consultation")), Consultation)
         if consultation is not None:
             return consultation
-        for candidate in self.crawl.of_type("Consultation"):
-            if ref_id(candidate.get("agendaItem")) == obj["id"]:
-                return self._resolve(candidate["id"], Consultation)
+        if self._consultation_by_item is None:
+            # Built once a body: looking through every consultation for each agenda item grows with the square.
+            self._consultation_by_item = {}
+            for candidate in self.crawl.of_type("Consultation"):
+                self._consultation_by_item.setdefault(ref_id(candidate.get("agendaItem")), candidate["id"])
+        candidate = self._consultation_by_item.get(obj["id"])
+        if candidate is not None:
+            return self._resolve(candidate, Consultation)
         return Consultation.objects.filter(agenda_item=item).first()
 
     def _decision(self, obj: dict) -> Outcome | None:
@@ -172,24 +181,42 @@ class PaperWriters:
 
     # --- what follows from the Beratungsfolge -----------------------------------------------
     def _paper_states(self) -> None:
-        for paper in Paper.objects.filter(pk__in=self.touched_papers):
-            state = self._state_of(paper)
-            if paper.state != state:
+        """Set the state of every Vorlage written in this run, reading their steps and decisions in bulk."""
+        touched = sorted(self.touched_papers)
+        for start in range(0, len(touched), STATE_BATCH_SIZE):
+            pks = touched[start : start + STATE_BATCH_SIZE]
+            steps, decisions = defaultdict(list), defaultdict(list)
+            for row in (
+                Consultation.objects.filter(paper_id__in=pks)
+                .order_by("order", "pk")
+                .values("pk", "paper_id", "authoritative", "agenda_item_id")
+            ):
+                steps[row["paper_id"]].append(row)
+            for row in (
+                Decision.objects.filter(consultation__paper_id__in=pks)
+                .order_by("date", "pk")
+                .values("consultation_id", "consultation__paper_id", "result")
+            ):
+                decisions[row["consultation__paper_id"]].append(row)
+            by_state = defaultdict(list)
+            for pk, state in Paper.objects.filter(pk__in=pks).values_list("pk", "state"):
+                wanted = self._state_of(steps[pk], decisions[pk])
+                if state != wanted:
+                    by_state[wanted].append(pk)
+            for state, changed in by_state.items():
                 # No save(): the state follows from the record; `modified` and the version stay the source's.
-                Paper.objects.filter(pk=paper.pk).update(state=state)
+                Paper.objects.filter(pk__in=changed).update(state=state)
 
     @staticmethod
-    def _state_of(paper: Paper) -> str:
+    def _state_of(consultations: list[dict], decisions: list[dict]) -> str:
         """Decided once the deciding step has a closing result; in consultation once on an agenda."""
-        consultations = list(paper.consultations.order_by("order"))
-        decisions = list(Decision.objects.filter(consultation__paper=paper).order_by("date", "pk"))
-        if decisions and decisions[-1].result == Decision.Result.WITHDRAWN:
+        if decisions and decisions[-1]["result"] == Decision.Result.WITHDRAWN:
             return Paper.State.WITHDRAWN
-        deciding = next((c for c in consultations if c.authoritative), consultations[-1] if consultations else None)
+        deciding = next((c for c in consultations if c["authoritative"]), consultations[-1] if consultations else None)
         if deciding is not None and any(
-            d.consultation_id == deciding.pk and d.result not in vocabularies.OPEN_RESULTS for d in decisions
+            d["consultation_id"] == deciding["pk"] and d["result"] not in vocabularies.OPEN_RESULTS for d in decisions
         ):
             return Paper.State.DECIDED
-        if decisions or any(c.agenda_item_id for c in consultations):
+        if decisions or any(c["agenda_item_id"] for c in consultations):
             return Paper.State.IN_CONSULTATION
         return Paper.State.RELEASED

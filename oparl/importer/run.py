@@ -118,6 +118,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         self.last_instance = None
         self.agenda_positions: dict[str, int] = {}
         self.later_parents: dict[int, str] = {}
+        self._consultation_by_item: dict[str | None, str] | None = None
         # Another Ratsbuch serves the Vorlage itself, rendered from the data imported anyway, as mainFile.
         self.source_is_ratsbuch = False
         # The municipality's own result wordings (admin), folded: they win over the built-in ones.
@@ -253,6 +254,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         items_with_result = [
             obj for obj in crawl.of_type("AgendaItem") if not obj.get("deleted") and obj["id"] in self.records
         ]
+        self._consultation_by_item = None
         self._each("Decision", items_with_result, self._decision, key=lambda obj: obj["id"] + DECISION_SUFFIX)
         self._each("File", crawl.of_type("File"), self._file)
         self._paper_states()

@@ -15,7 +15,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from oparl.importer.client import Response
 
 SCHEMA_11 = "https://schema.oparl.org/1.1/"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 RESULTS = ("Kenntnisnahme", "beschlossen", "vorberaten ohne Änderungen", "verwiesen in den Gemeinderat", "erledigt")
 
 
