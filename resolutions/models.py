@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from council.models import AgendaItem, Body, Organization, Person, TimeStampedModel
@@ -432,7 +433,7 @@ class Decision(TimeStampedModel):
         WITHDRAWN = "zurückgezogen", _("zurückgezogen")
         NOTED = "zur Kenntnis genommen", _("zur Kenntnis genommen")
         # A wording another system recorded that fits none of the above; `result_wording` keeps it.
-        OTHER = "sonstiges", _("other")
+        OTHER = "sonstiges", pgettext_lazy("decision result", "other")
 
     consultation = models.ForeignKey(
         Consultation,

@@ -82,10 +82,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 ngettext("%(count)d problem, by kind:", "%(count)d problems, by kind:", count) % {"count": count}
             )
+            for_example = _("e.g.")
             for group in report["groups"]:
                 self.stdout.write(f"{group['count']:>8}  {group['type']}: {group['kind']}")
                 for example in group["examples"]:
-                    self.stdout.write(f"          {_('e.g.')} {example['id']}: {example['reason']}")
+                    self.stdout.write(f"          {for_example} {example['id']}: {example['reason']}")
         failed = report.get("failed_files", [])
         if failed:
             self.stdout.write("")
