@@ -19,6 +19,7 @@ import responses
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from responses import matchers
 
 from council.models import AgendaItem, Body, Location, Meeting, Membership, Organization
@@ -38,6 +39,13 @@ SN = "https://sessionnet.example.de/oparl/v1.1"
 V10 = "https://schema.oparl.org/1.0/"
 V11 = "https://schema.oparl.org/1.1/"
 ANNEX = b"%PDF-1.4\n% Anlage SD.NET\n" + TINY_PDF[9:]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The reasons are compared as written in the source; the site's default language is German.
+    with translation.override("en"):
+        yield
 
 
 def sd(path):
@@ -664,3 +672,23 @@ def test_an_interrupted_run_continues_where_it_stopped(monkeypatch):
     assert kept > 0
     assert result.counts["Paper"]["unchanged"] == len(SESSIONNET_RESULTS)  # written before the stop
     assert Decision.objects.count() == len(SESSIONNET_RESULTS)
+
+
+def test_the_admin_shows_the_run_report_grouped(sdnet_run, client, admin_user):
+    client.force_login(admin_user)
+    run = ImportRun.objects.get()
+
+    response = client.get(reverse("admin:oparl_importrun_change", args=[run.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "not readable: HTTP N" in page
+    assert sd("file/45/access") in page  # the file not fetched, with its URL
+
+
+def test_the_run_report_is_not_shown_to_staff_without_permission(sdnet_run, client, office):
+    client.force_login(office)
+
+    response = client.get(reverse("admin:oparl_importrun_change", args=[ImportRun.objects.get().pk]))
+
+    assert response.status_code in (302, 403)
