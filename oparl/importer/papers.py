@@ -56,6 +56,16 @@ class PaperWriters:
         )
         return unit
 
+    def _placeholder_committee(self) -> Organization:
+        """The Gremium a step of the Beratungsfolge goes to when the source names none: ours requires one."""
+        committee, _created = Organization.objects.get_or_create(
+            body=self.body,
+            organization_type=Organization.Type.COMMITTEE,
+            short_name=PLACEHOLDER_UNIT_SHORT_NAME,
+            defaults={"name": gettext("Gremium unknown (imported)")},
+        )
+        return committee
+
     def _paper(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Paper")
         values, related = paper_fields.paper_fields(obj, refs)
@@ -96,7 +106,9 @@ class PaperWriters:
             order = instance.order
         else:
             order = (paper.consultations.aggregate(top=models.Max("order"))["top"] or 0) + 1
-        values = paper_fields.consultation_fields(obj, refs, paper=paper, agenda_item=agenda_item, order=order)
+        values = paper_fields.consultation_fields(
+            obj, refs, paper=paper, agenda_item=agenda_item, order=order, placeholder=self._placeholder_committee
+        )
         if values["authoritative"]:
             others = paper.consultations.filter(authoritative=True).exclude(pk=instance.pk if instance else None)
             if others.exists():

@@ -31,7 +31,7 @@ from oparl.importer.progress import Progress
 from oparl.importer.report import problem_kind
 from oparl.importer.run import import_oparl
 from oparl.models import ImportedObject, ImportRun
-from resolutions.models import Attachment, Decision, Paper, ResultWording
+from resolutions.models import Attachment, Consultation, Decision, Paper, ResultWording
 from tests.factories import TINY_PDF
 
 SD = "https://sdnet.example.de/oparl/1.0"
@@ -692,3 +692,21 @@ def test_the_run_report_is_not_shown_to_staff_without_permission(sdnet_run, clie
     response = client.get(reverse("admin:oparl_importrun_change", args=[ImportRun.objects.get().pk]))
 
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_consultation_naming_no_organization_is_kept_under_a_placeholder_gremium():
+    pages = sessionnet_endpoint()
+    consultations = pages[sn("body/1/consultation")]["data"]
+    lonely = consultations[0]  # the same dict as embedded in its paper
+    for name in ("organization", "agendaItem", "meeting"):
+        lonely.pop(name)
+    pages[sn("body/1/agendaItem")]["data"][0].pop("consultation")  # nor does an agenda item lead to one
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        register(mock, pages)
+        result = import_oparl(sn(""), client=http_client())
+
+    consultation = imported(Consultation, lonely["id"])
+    assert consultation.organization.organization_type == Organization.Type.COMMITTEE
+    assert "no organization" in reasons(result, lonely["id"])
+    assert "failed" not in result.counts["Consultation"]
