@@ -25,8 +25,8 @@ class Progress:
     def advance(self, count: int) -> None:
         self.done += count
         now = self.clock()
-        if self.stream is None or (not self.tty and now - self.last < LINE_INTERVAL and self.done < self.total):
-            return
+        if self.stream is None or (not self.tty and (now - self.last < LINE_INTERVAL or self.done >= self.total)):
+            return  # off a terminal, the last line is written by end()
         self.last = now
         self._write(self.line(now))
 

@@ -15,7 +15,8 @@ MAX_KEPT = 10_000
 # Files whose bytes could not be fetched are listed whole (once each), to fetch by hand.
 MAX_FAILED_FILES = 10_000
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# English “…”, German „…“, and plain "…".
+_QUOTED = re.compile(r"“[^”]*”|„[^“]*“|\"[^\"]*\"")
 _URL = re.compile(r"https?://\S+")
 _NUMBER = re.compile(r"\d+")
 
@@ -23,7 +24,7 @@ _NUMBER = re.compile(r"\d+")
 def problem_kind(reason: str) -> str:
     """The reason without its particulars: "result “erledigt” kept …" → "result “…” kept …"."""
     kind = _URL.sub("<URL>", reason)
-    kind = _QUOTED.sub("“…”", kind)
+    kind = _QUOTED.sub(lambda quoted: "„…“" if quoted.group().startswith("„") else "“…”", kind)
     return _NUMBER.sub("N", kind).strip()
 
 

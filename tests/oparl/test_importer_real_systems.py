@@ -602,6 +602,7 @@ def test_broken_json_beyond_repair_is_refused():
     [
         ("imported; result “erledigt” kept as worded, as “other”", "imported; result “…” kept as worded, as “…”"),
         ("not readable: HTTP 404", "not readable: HTTP N"),
+        ("Ergebnis „erledigt“ im Wortlaut übernommen, als „sonstiges“", "Ergebnis „…“ im Wortlaut übernommen, als „…“"),
         (
             "list page not readable, passed over: https://x.example/p?page=2",
             "list page not readable, passed over: <URL>",
@@ -626,6 +627,19 @@ def test_progress_shows_rate_and_time_left_with_a_bar_on_a_terminal():
 
     line = stream.getvalue().split("\r")[-1]
     assert line.startswith("[###############...............] Paper 2000/4000, 100/s, 0:20 left")
+
+
+def test_progress_off_a_terminal_writes_a_line_now_and_then_and_the_last_once():
+    ticks = iter([0.0, 1.0, 11.0, 12.0, 13.0])
+    stream = io.StringIO()
+    progress = Progress(stream, clock=lambda: next(ticks))
+    progress.begin("Paper", 300)
+    progress.advance(100)  # 1 s: too soon for a line
+    progress.advance(100)  # 11 s: a line
+    progress.advance(100)  # done: the last line comes from end()
+    progress.end()
+
+    assert stream.getvalue().splitlines() == ["Paper 200/300, 18/s, 0:05 left", "Paper 300/300, 23/s, 0:00 left"]
 
 
 # --- the command and the admin ------------------------------------------------------------------

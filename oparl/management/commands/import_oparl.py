@@ -103,9 +103,9 @@ class Command(BaseCommand):
     def _table(self, counts) -> None:
         kinds = [kind for kind in (*IMPORT_ORDER, "Decision") if kind in counts]
         kinds += sorted(kind for kind in counts if kind not in kinds)
-        header = f"{_('type'):<16}" + "".join(f"{COLUMN_LABELS[column]!s:>13}" for column in COLUMNS)
+        header = f"{_('type'):<16}" + "".join(f"{COLUMN_LABELS[column]!s:>15}" for column in COLUMNS)
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for kind in kinds:
             row = counts[kind]
-            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>13}" for column in COLUMNS))
+            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>15}" for column in COLUMNS))
