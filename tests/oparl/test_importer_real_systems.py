@@ -26,6 +26,7 @@ from council.models import AgendaItem, Body, Location, Meeting, Membership, Orga
 from oparl import serializers
 from oparl.importer import client as client_module
 from oparl.importer import files as files_module
+from oparl.importer import report as report_module
 from oparl.importer.client import OParlClient, build_session, parse_json, session_getter
 from oparl.importer.progress import Progress
 from oparl.importer.report import problem_kind
@@ -33,6 +34,7 @@ from oparl.importer.run import import_oparl
 from oparl.models import ImportedObject, ImportRun
 from resolutions.models import Attachment, Consultation, Decision, Paper, ResultWording
 from tests.factories import TINY_PDF
+from tests.oparl.endpoints import GeneratedEndpoint
 
 SD = "https://sdnet.example.de/oparl/1.0"
 SN = "https://sessionnet.example.de/oparl/v1.1"
@@ -724,3 +726,34 @@ def test_a_consultation_naming_no_organization_is_kept_under_a_placeholder_gremi
     assert consultation.organization.organization_type == Organization.Type.COMMITTEE
     assert "no organization" in reasons(result, lonely["id"])
     assert "failed" not in result.counts["Consultation"]
+
+
+# --- cost -----------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_an_import_costs_a_bounded_number_of_queries_per_object(django_assert_max_num_queries):
+    endpoint = GeneratedEndpoint(papers=40, persons=4, organizations=4, meetings=5, items_per_meeting=8, files_every=4)
+
+    # About eight an object today (savepoint, insert, timestamps, record, references); a query per
+    # object and type more (a lookup that grows with the body) would break this.
+    with django_assert_max_num_queries(10 * endpoint.object_count):
+        result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get))
+
+    written = sum(n for counter in result.counts.values() for outcome, n in counter.items() if outcome != "skipped")
+    assert written == endpoint.object_count
+
+
+def test_the_report_keeps_the_first_problems_whole_and_counts_all(monkeypatch):
+    monkeypatch.setattr(report_module, "MAX_KEPT", 2)
+    report = report_module.Report()
+    for n in range(5):
+        report.add({"type": "Decision", "id": f"item/{n}", "reason": f"result “w{n}” kept as worded"})
+
+    assert report.total == 5 and len(report.kept) == 2
+    assert report.as_dict()["groups"] == [
+        {
+            "type": "Decision",
+            "kind": "result “…” kept as worded",
+            "count": 5,
+            "examples": [{"id": f"item/{n}", "reason": f"result “w{n}” kept as worded"} for n in range(3)],
+        }
+    ]
