@@ -30,9 +30,13 @@ class Body(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200, help_text=_("Official name, e.g. Stadt Ludwigshafen am Rhein."))
     short_name = models.CharField(_("short name"), max_length=100, blank=True, help_text=_("E.g. Ludwigshafen."))
-    # Amtlicher Gemeindeschlüssel: 8 digits identifying the municipality.
+    # Amtlicher Gemeindeschlüssel: 8 digits identifying the municipality. Optional, as in OParl:
+    # a body imported from a system that sends none is kept without one.
     ags = models.CharField(
-        _("AGS"), max_length=8, unique=True, help_text=_("Amtlicher Gemeindeschlüssel, 8 digits, e.g. 07314000.")
+        _("AGS"),
+        max_length=8,
+        blank=True,
+        help_text=_("Amtlicher Gemeindeschlüssel, 8 digits, e.g. 07314000; unique when given."),
     )
     # Regionalschlüssel: 12 digits, the AGS with the Verband in between.
     rgs = models.CharField(_("RGS"), max_length=12, blank=True, help_text=_("Regionalschlüssel, 12 digits."))
@@ -56,7 +60,8 @@ class Body(TimeStampedModel):
         verbose_name_plural = _("bodies")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(ags__regex=r"^[0-9]{8}$"), name="body_ags_eight_digits"),
+            models.CheckConstraint(condition=Q(ags="") | Q(ags__regex=r"^[0-9]{8}$"), name="body_ags_eight_digits"),
+            models.UniqueConstraint(fields=["ags"], condition=~Q(ags=""), name="body_ags_unique_when_given"),
         ]
 
     def __str__(self):

@@ -93,7 +93,17 @@ class ImportRun(models.Model):
         _("counts"), default=dict, blank=True, help_text=_("Objects created and updated by type.")
     )
     problems = models.JSONField(
-        _("problems"), default=list, blank=True, help_text=_("What could not be imported, and why.")
+        _("problems"),
+        default=list,
+        blank=True,
+        help_text=_("What could not be imported or was repaired, and why (the first 10,000)."),
+    )
+    # {"total": n, "groups": [{"type", "kind", "count", "examples": [{"id", "reason"}]}], "failed_files": [...]}
+    report = models.JSONField(
+        _("report"),
+        default=dict,
+        blank=True,
+        help_text=_("The problems grouped by kind, with counts and examples, and the files that could not be fetched."),
     )
 
     class Meta:

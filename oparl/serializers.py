@@ -327,6 +327,9 @@ def meeting(ctx: Context, obj) -> dict:
 
 def result_text(decision) -> str:
     """The result with the votes, e.g. "beschlossen (einstimmig, 52 Ja, 0 Nein, 2 Enthaltungen)"."""
+    if decision.result_wording:
+        # Imported from another system: its words as it recorded them, votes included if it wrote them.
+        return decision.result_wording
     parts = [str(UNANIMOUS)] if decision.unanimous else []
     if decision.votes_yes or decision.votes_no or decision.votes_abstain:
         parts += [f"{getattr(decision, field)} {word}" for field, word in VOTE_WORDS]
@@ -336,7 +339,7 @@ def result_text(decision) -> str:
         )
     if decision.votes_biased:
         parts.append(f"{decision.votes_biased} {BIASED_WORD}")
-    label = str(decision.get_result_display())
+    label = decision.result_label
     return f"{label} ({', '.join(parts)})" if parts else label
 
 

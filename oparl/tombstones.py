@@ -128,9 +128,15 @@ def before_save(sender, instance, raw=False, **kwargs):
         _note_before(instance)
 
 
-def after_save(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _record_after(instance)
+def after_save(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    if created and not Tombstone.objects.exists():
+        # A new row was served by nobody before, so nothing left; and with no tombstones at all,
+        # nothing can come back. Skipping the look saves an import its queries for every row.
+        instance.__dict__.pop(BEFORE_ATTRIBUTE, None)
+        return
+    _record_after(instance)
 
 
 def before_delete(sender, instance, **kwargs):

@@ -23,6 +23,7 @@ from .models import (
     Paper,
     PaperEvent,
     ReferenceCounter,
+    ResultWording,
 )
 from .services import paper_allocate_reference
 
@@ -185,7 +186,16 @@ class FactionVoteInline(admin.TabularInline):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
-    list_display = ["consultation", "result", "date", "votes_yes", "votes_no", "votes_abstain", "unanimous"]
+    list_display = [
+        "consultation",
+        "result",
+        "result_wording",
+        "date",
+        "votes_yes",
+        "votes_no",
+        "votes_abstain",
+        "unanimous",
+    ]
     list_filter = ["result", "unanimous"]
     list_select_related = ["consultation__paper", "consultation__organization"]
     search_fields = ["consultation__paper__reference", "consultation__paper__name", "resolution_text"]
@@ -193,6 +203,13 @@ class DecisionAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     readonly_fields = ["created", "modified"]
     inlines = [FactionVoteInline]
+
+
+@admin.register(ResultWording)
+class ResultWordingAdmin(admin.ModelAdmin):
+    list_display = ["wording", "result"]
+    list_filter = ["result"]
+    search_fields = ["wording"]
 
 
 @admin.register(FactionVote)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from council.collation import german
@@ -463,6 +464,8 @@ class Decision(TimeStampedModel):
         REFERRED = "verwiesen", _("verwiesen")
         WITHDRAWN = "zurückgezogen", _("zurückgezogen")
         NOTED = "zur Kenntnis genommen", _("zur Kenntnis genommen")
+        # A wording another system recorded that fits none of the above; `result_wording` keeps it.
+        OTHER = "sonstiges", pgettext_lazy("decision result", "other")
 
     consultation = models.ForeignKey(
         Consultation,
@@ -481,6 +484,14 @@ class Decision(TimeStampedModel):
         help_text=_("Where it was decided."),
     )
     result = models.CharField(_("result"), max_length=30, choices=Result.choices, help_text=_("What was resolved."))
+    # The result as the system it was imported from recorded it ("Kenntnisnahme", "verwiesen in den
+    # Gemeinderat"): shown instead of our category wherever the decision is shown.
+    result_wording = models.CharField(
+        _("result as recorded"),
+        max_length=300,
+        blank=True,
+        help_text=_("The result in the words of the system it was imported from; empty for our own."),
+    )
     resolution_text = models.TextField(
         _("resolution text"), blank=True, help_text=_("The wording as resolved (OParl resolutionText).")
     )
@@ -523,8 +534,39 @@ class Decision(TimeStampedModel):
         return self.votes_yes + self.votes_no + self.votes_abstain
 
     @property
+    def result_label(self) -> str:
+        """The result as shown: the wording recorded at the source, else our category."""
+        return self.result_wording or str(self.get_result_display())
+
+    @property
     def is_positive(self) -> bool:
         return self.result in (self.Result.ADOPTED, self.Result.ADOPTED_AMENDED)
+
+
+class ResultWording(models.Model):
+    """A result wording of another council system and the category it means here.
+
+    The importer knows the common SessionNet, ALLRIS and SD.NET wordings; a municipality adds
+    its own here, and a row here wins over the built-in reading of the same wording.
+    """
+
+    wording = models.CharField(
+        _("wording"),
+        max_length=300,
+        unique=True,
+        help_text=_("The result as the other system writes it, e.g. “Kenntnisnahme”; case and spaces do not count."),
+    )
+    result = models.CharField(
+        _("result"), max_length=30, choices=Decision.Result.choices, help_text=_("What it means here.")
+    )
+
+    class Meta:
+        verbose_name = _("result wording")
+        verbose_name_plural = _("result wordings")
+        ordering = ["wording"]
+
+    def __str__(self):
+        return f"{self.wording} → {self.get_result_display()}"
 
 
 class FactionVote(TimeStampedModel):

@@ -3,11 +3,16 @@
 Numbers here are for comparison between commits on the same machine, never asserted in
 tests. Each benchmark prints the median and the spread of several rounds.
 
-    .venv/bin/python -m tests.bench [--papers N] [--rounds N]
+    .venv/bin/python -m tests.bench [--papers N] [--rounds N] [--import-papers N] [--only-import]
+
+The last benchmark imports a generated OParl 1.1 endpoint (`tests/oparl/endpoints.py`, served
+in memory, files included) and prints the import rate in objects per second and the growth of
+the process's peak memory.
 """
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -45,7 +50,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=500, help="extra released Vorlagen for the list")
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per benchmark")
+    parser.add_argument(
+        "--import-papers",
+        type=int,
+        default=4000,
+        help="Vorlagen of the generated OParl endpoint (4000: 23,122 objects)",
+    )
+    parser.add_argument("--only-import", action="store_true", help="run only the import benchmark")
     args = parser.parse_args(argv)
+    if args.only_import:
+        with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
+            _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media")
+            _bench_import(args.import_papers)
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
         _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media")
@@ -103,7 +120,35 @@ def main(argv: list[str] | None = None) -> int:
             _measure("/vorlagen/20135317/ seed Vorlage, clerk", get("/vorlagen/20135317/"), args.rounds)
             client.logout()
             _bench_pdf(client, Path(folder), args.rounds)
+        _bench_import(args.import_papers)
     return 0
+
+
+def _bench_import(papers: int) -> None:
+    """`import_oparl` of a generated SessionNet-like endpoint: objects per second, and peak memory growth.
+
+    Target (issue 13): at least 200 objects a second, memory flat in the number of objects.
+    """
+    from oparl.importer.client import OParlClient
+    from oparl.importer.run import Options, import_oparl
+    from tests.oparl.endpoints import GeneratedEndpoint
+
+    scale = papers / 4000
+    endpoint = GeneratedEndpoint(papers=papers, persons=max(1, int(200 * scale)), meetings=max(1, int(500 * scale)))
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
+    seconds = time.perf_counter() - started
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    written = sum(
+        count for counter in result.counts.values() for outcome, count in counter.items() if outcome != "skipped"
+    )
+    print(
+        f"OParl import of a generated endpoint: {written} objects ({endpoint.object_count} expected) in {seconds:.1f} s"
+        f" = {written / seconds:.0f} objects/s (target >= 200); peak memory {peak_after:.0f} MB"
+        f" (+{peak_after - peak_before:.0f} MB); {result.run.report.get('total', 0)} problems"
+        f" in {len(result.run.report.get('groups', []))} kinds"
+    )
 
 
 def _bench_oparl(client, body, rounds: int) -> None:

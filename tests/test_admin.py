@@ -30,6 +30,7 @@ from resolutions.models import (
     Paper,
     PaperEvent,
     ReferenceCounter,
+    ResultWording,
 )
 from tests.factories import (
     TINY_PDF,
@@ -116,6 +117,7 @@ MAKERS = {
     Attachment: AttachmentFactory,
     Decision: DecisionFactory,
     FactionVote: FactionVoteFactory,
+    ResultWording: lambda: ResultWording.objects.create(wording=f"erledigt {uuid.uuid4()}", result="sonstiges"),
     Minutes: _minutes,
     Alliance: AllianceFactory,
     AllianceAim: AllianceAimFactory,

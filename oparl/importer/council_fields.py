@@ -9,38 +9,74 @@ from django.utils.translation import gettext
 
 from council.models import Location, Meeting, Organization, Person
 
-from .mapping import MappingError, Refs, first_text, text, to_bool, to_date, to_datetime
+from .mapping import MappingError, Refs, checked, first_text, text, to_bool, to_date, to_datetime
 from .vocabularies import GENDER_SYNONYMS, MEETING_STATE_WORDS, ORGANIZATION_TYPE_SYNONYMS, fold, from_vocabulary
 
 
-def ags_of(obj: dict) -> str:
-    """The 8-digit Amtlicher Gemeindeschlüssel, given or taken from the 12-digit Regionalschlüssel."""
-    ags = re.sub(r"\s", "", text(obj, "ags", "amtlicherGemeindeschluessel", "amtlicherGemeindeschlüssel"))
-    if re.fullmatch(r"[0-9]{8}", ags):
-        return ags
-    rgs = re.sub(r"\s", "", text(obj, "rgs", "regionalschluessel", "regionalschlüssel"))
-    if re.fullmatch(r"[0-9]{12}", rgs):
+def _digits(obj: dict, *keys: str) -> str:
+    return re.sub(r"\s", "", text(obj, *keys))
+
+
+def ags_of(obj: dict, notes: list[str] | None = None) -> str:
+    """The 8-digit Amtlicher Gemeindeschlüssel, given or taken from the 12-digit Regionalschlüssel; "" if neither.
+
+    A key that lost its leading zero (sent as a number: "5358016" for 05358016) gets it back;
+    each such repair, and a key that cannot be read, is added to `notes`.
+    """
+    notes = notes if notes is not None else []
+    given = _digits(obj, "ags", "amtlicherGemeindeschluessel", "amtlicherGemeindeschlüssel")
+    if re.fullmatch(r"[0-9]{8}", given):
+        return given
+    if re.fullmatch(r"[0-9]{7}", given) and given[0] != "0":
+        notes.append(
+            gettext("ags “%(given)s” read as %(ags)s (leading zero lost)") % {"given": given, "ags": "0" + given}
+        )
+        return "0" + given
+    rgs = rgs_of(obj, notes)
+    if rgs:
         # Land, Regierungsbezirk and Kreis (5 digits), then the Gemeinde (the last 3).
-        return rgs[:5] + rgs[9:]
+        ags = rgs[:5] + rgs[9:]
+        if given:
+            notes.append(gettext("ags “%(given)s” unusable; %(ags)s taken from the rgs") % {"given": given, "ags": ags})
+        return ags
+    if given:
+        notes.append(gettext("ags “%s” is not an 8-digit AGS; imported without one") % given)
+    else:
+        notes.append(gettext("no ags nor rgs; imported without an AGS"))
+    return ""
+
+
+def rgs_of(obj: dict, notes: list[str] | None = None) -> str:
+    """The 12-digit Regionalschlüssel, with a lost leading zero put back; "" if there is none."""
+    given = _digits(obj, "rgs", "regionalschluessel", "regionalschlüssel")
+    if re.fullmatch(r"[0-9]{12}", given):
+        return given
+    if re.fullmatch(r"[0-9]{11}", given) and given[0] != "0":
+        if notes is not None:
+            notes.append(
+                gettext("rgs “%(given)s” read as %(rgs)s (leading zero lost)") % {"given": given, "rgs": "0" + given}
+            )
+        return "0" + given
     return ""
 
 
 def body_fields(obj: dict, refs: Refs) -> dict:
-    ags = ags_of(obj)
-    if not ags:
-        raise MappingError(gettext("the body has no 8-digit ags (Amtlicher Gemeindeschlüssel) nor a 12-digit rgs"))
     name = text(obj, "name", "shortName", max_length=200)
     if not name:
         raise MappingError(gettext("the body has no name"))
+    notes: list[str] = []
+    ags = ags_of(obj, notes)
+    rgs = rgs_of(obj)
+    refs.notes.extend(notes)
     return {
         "name": name,
         "short_name": text(obj, "shortName", max_length=100),
         "ags": ags,
-        "rgs": re.sub(r"\s", "", text(obj, "rgs", "regionalschluessel", "regionalschlüssel"))[:12],
+        "rgs": rgs,
         "classification": text(obj, "classification", max_length=100),
-        "website": text(obj, "website", max_length=200),
+        "website": checked(text(obj, "website", max_length=200), "url", refs.notes, field="website"),
         "contact_name": text(obj, "contactName", max_length=200),
-        "contact_email": first_text(obj, "contactEmail")[:254],
+        "contact_email": checked(first_text(obj, "contactEmail")[:254], "email", refs.notes, field="contactEmail"),
     }
 
 
@@ -69,9 +105,26 @@ def location_fields(obj: dict, refs: Refs) -> dict:
         "description": description,
         "street_address": street,
         "room": room,
-        "postal_code": text(obj, "postalCode", max_length=10),
-        "locality": locality,
+        **postal_code_and_locality(obj, locality, refs.notes),
     }
+
+
+def postal_code_and_locality(obj: dict, locality: str, notes: list[str]) -> dict:
+    """The Postleitzahl without the no-break or other spaces some systems put in; a town written after it moves.
+
+    "67059\u00a0Ludwigshafen" in postalCode is read as 67059 and, if locality is empty, Ludwigshafen.
+    """
+    given = text(obj, "postalCode")
+    code = re.sub(r"\s+", " ", given).strip()
+    match = re.fullmatch(r"(?:D-?\s?)?([0-9][0-9 ]{3,6}[0-9])(?:\s+(\D.*))?", code)
+    if match:
+        code = match.group(1).replace(" ", "")
+        if match.group(2) and not locality:
+            locality = match.group(2)[:100]
+    if len(code) > 10:
+        notes.append(gettext("postalCode “%s” is too long; left out") % given[:50])
+        code = ""
+    return {"postal_code": code, "locality": locality}
 
 
 def organization_fields(obj: dict, refs: Refs) -> dict:
@@ -91,7 +144,7 @@ def organization_fields(obj: dict, refs: Refs) -> dict:
         "classification": text(obj, "classification", max_length=100),
         "start_date": start,
         "end_date": end,
-        "website": text(obj, "website", max_length=200),
+        "website": checked(text(obj, "website", max_length=200), "url", refs.notes, field="website"),
         "location": refs.one(obj.get("location"), Location, what="location"),
     }
 
@@ -109,7 +162,7 @@ def person_fields(obj: dict, refs: Refs) -> dict:
         "title": text(obj, "title", max_length=50),
         "affix": text(obj, "affix", max_length=50),
         "gender": gender or "",
-        "email": first_text(obj, "email")[:254],
+        "email": checked(first_text(obj, "email")[:254], "email", refs.notes, field="email"),
         "phone": first_text(obj, "phone")[:50],
     }
 

@@ -26,9 +26,15 @@ class CouncilObjectWriters:
         refs = self._refs(obj, "Body")
         values = council_fields.body_fields(obj, refs)
         instance = self._resolve(obj["id"], Body)
-        if instance is None:
+        if instance is None and values["ags"]:
             # The same municipality already here (by its AGS) is updated, not duplicated.
             instance = Body.objects.filter(ags=values["ags"]).first()
+        if (
+            values["ags"]
+            and Body.objects.filter(ags=values["ags"]).exclude(pk=instance.pk if instance else None).exists()
+        ):
+            refs.notes.append(gettext("ags %s belongs to another body here; imported without one") % values["ags"])
+            values["ags"] = ""
         return self._save("Body", obj, Body, values, instance=instance, refs=refs)
 
     def _legislative_term(self, obj: dict) -> Outcome:

@@ -88,6 +88,27 @@ BODY_LISTS = (
 POSITIONED = {("Meeting", "agendaItem"), ("Paper", "consultation"), ("Paper", "auxiliaryFile")}
 
 
+# Embedded objects whose own fields the parent's mapping reads (the document's `created`).
+READ_EMBEDDED = {("Paper", "mainFile"), ("Meeting", "invitation")}
+
+
+def _slim(obj: dict, kind: str) -> dict:
+    """A copy of `obj` whose embedded objects are replaced by their ids: they are kept once, on their own.
+
+    Without this a Paper held its consultations and files twice, a Meeting its agenda items.
+    """
+    slim = dict(obj)
+    for name in LINKS.get(kind, {}):
+        value = slim.get(name)
+        if (kind, name) in READ_EMBEDDED:
+            continue
+        if isinstance(value, dict):
+            slim[name] = ref_id(value)
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            slim[name] = [ref_id(item) if isinstance(item, dict) else item for item in value]
+    return slim
+
+
 @dataclass
 class Problem:
     type: str
@@ -138,9 +159,9 @@ class Crawl:
         if oparl_id is None or kind is None:
             return None
         if oparl_id in self.objects:
-            self._merge(self.objects[oparl_id], obj)
+            self._merge(self.objects[oparl_id], _slim(obj, kind))
         else:
-            self.objects[oparl_id] = dict(obj)
+            self.objects[oparl_id] = _slim(obj, kind)
             self.types[oparl_id] = kind
         for name, (target, backref) in LINKS.get(kind, {}).items():
             value = obj.get(name)

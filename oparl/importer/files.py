@@ -1,7 +1,9 @@
 """Writing Files: downloading the bytes, checking them, storing them as a Vorlage's attachments."""
 
 import hashlib
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext
@@ -10,17 +12,68 @@ from resolutions.attachments import PDF, detect_type, extract_pdf_text, sanitize
 from resolutions.models import Attachment, Paper
 
 from . import mapping, vocabularies
+from .client import RETRY_STATUSES, FetchError
 from .mapping import MappingError, ref_ids
 from .records import Outcome
 
 # The System name (and product) another Ratsbuch serves.
 RATSBUCH = "Ratsbuch"
 # Declared types of files we store but never serve as anything a browser would run.
+# Files are downloaded this many at a time, in batches of FILE_BATCH_SIZE (the bytes of one batch
+# are in memory together); a download that fails for a reason worth retrying is tried again.
+DOWNLOAD_WORKERS = 4
+FILE_BATCH_SIZE = 16
+DOWNLOAD_RETRIES = 2
+DOWNLOAD_BACKOFF = 1.0
 ACTIVE_CONTENT = ("html", "javascript", "ecmascript", "svg", "xml", "x-sh", "x-msdownload", "x-executable")
+
+
+def file_url(obj: dict) -> str:
+    return mapping.text(obj, "downloadUrl", "accessUrl")
 
 
 class FileWriters:
     """The part of the `Importer` that downloads and stores the files of Vorlagen."""
+
+    downloads: dict
+
+    def _download_ahead(self, batch: list[dict]) -> None:
+        """Fetch the bytes of the files of `batch` that will be written, in parallel (a bounded pool)."""
+        self.downloads = {}
+        if not self.options.files:
+            return
+        wanted = []
+        for obj in batch:
+            if obj.get("deleted") is True or self._unchanged("File", obj["id"], obj):
+                continue
+            url = file_url(obj)
+            if url and url not in wanted and self._file_paper(obj)[0] is not None:
+                wanted.append(url)
+        if not wanted:
+            return
+        with ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(wanted))) as pool:
+            self.downloads = dict(zip(wanted, pool.map(self._download, wanted), strict=True))
+
+    def _download(self, url: str) -> bytes | FetchError:
+        """The bytes at `url`, retried with backoff on timeouts, 429 and 5xx; the error if it keeps failing."""
+        for attempt in range(DOWNLOAD_RETRIES + 1):
+            try:
+                return self.client.get_bytes(url)
+            except FetchError as error:
+                worth_retrying = error.status is None or error.status in RETRY_STATUSES
+                if not worth_retrying or attempt == DOWNLOAD_RETRIES:
+                    return error
+                time.sleep(DOWNLOAD_BACKOFF * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _bytes_of(self, url: str) -> bytes:
+        content = self.downloads.pop(url, None) if getattr(self, "downloads", None) else None
+        if content is None:
+            content = self._download(url)
+        if isinstance(content, FetchError):
+            self.report.add_failed_file(url, content.reason)
+            raise content
+        return content
 
     def _file_paper(self, obj: dict) -> tuple[Paper | None, int | None]:
         """The Vorlage a file belongs to and its place among the attachments; None for a rendering of it."""
@@ -46,10 +99,10 @@ class FileWriters:
             # nor has the Vorlage another Ratsbuch renders from the data.
             return Outcome.SKIPPED
         refs = self._refs(obj, "File")
-        url = mapping.text(obj, "downloadUrl", "accessUrl")
+        url = file_url(obj)
         if not url:
             raise MappingError(gettext("the file has neither downloadUrl nor accessUrl"))
-        content = self.client.get_bytes(url)
+        content = self._bytes_of(url)
         sha512 = hashlib.sha512(content).hexdigest()
         declared = mapping.text(obj, "sha512Checksum").lower()
         if declared and declared != sha512:

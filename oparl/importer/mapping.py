@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
@@ -47,12 +49,21 @@ class MappingError(Exception):
     """An OParl object that cannot become one of ours; the message says why."""
 
 
+# OParl 1.1 writes every type name in camel case; 1.0 servers also wrote "Agendaitem",
+# "legislativeterm" and the like.
+TYPE_NAMES = {
+    name.lower(): name
+    for name in (*IMPORT_ORDER, "System", "Body", "LegislativeTerm", "AgendaItem", "Error", "PagedList")
+}
+
+
 def type_name(obj: dict, default: str | None = None) -> str | None:
-    """The bare type of an object: "Paper" for https://schema.oparl.org/1.1/Paper, 1.0 URLs too."""
+    """The bare type of an object: "Paper" for https://schema.oparl.org/1.1/Paper, 1.0 URLs and spellings too."""
     value = obj.get("type") if isinstance(obj, dict) else None
     if not isinstance(value, str) or not value:
         return default
-    return re.split(r"[/#:]", value.rstrip("/"))[-1] or default
+    name = re.split(r"[/#:]", value.strip().rstrip("/"))[-1]
+    return TYPE_NAMES.get(name.lower(), name) or default
 
 
 def ref_id(value) -> str | None:
@@ -97,6 +108,22 @@ def markdown(obj: dict, key: str, *, max_length: int | None = None) -> str:
         return ""
     if max_length and len(value) > max_length:
         value = value[: max_length - 1].rstrip() + "…"
+    return value
+
+
+def checked(value: str, kind: str, notes: list[str], *, field: str) -> str:
+    """`value` if it is a valid URL (kind "url") or e-mail address ("email"); else "" with a note.
+
+    Our model would refuse the whole object for a malformed website or address: it is left out instead.
+    """
+    if not value:
+        return ""
+    validator = URLValidator() if kind == "url" else EmailValidator()
+    try:
+        validator(value)
+    except ValidationError:
+        notes.append(gettext("%(field)s “%(value)s” is not valid; left out") % {"field": field, "value": value[:100]})
+        return ""
     return value
 
 

@@ -7,7 +7,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from council.models import Organization, Person
+from council.models import Meeting, Organization, Person
 from resolutions.models import REFERENCE_MAX_LENGTH, REFERENCE_PATTERN, Consultation, Paper
 
 from .mapping import MappingError, Refs, markdown, ref_id, strings, text, to_bool, to_date, to_datetime
@@ -70,11 +70,16 @@ def paper_fields(obj: dict, refs: Refs) -> tuple[dict, dict]:
     }
 
 
-def consultation_fields(obj: dict, refs: Refs, *, paper, agenda_item, order: int) -> dict:
+def consultation_fields(obj: dict, refs: Refs, *, paper, agenda_item, order: int, placeholder=None) -> dict:
+    """The fields of a step of the Beratungsfolge; without any organization it goes to `placeholder()`."""
     organizations = refs.many(obj.get("organization"), Organization)
     organization = organizations[0] if organizations else None
-    if organization is None and agenda_item is not None:
-        organization = agenda_item.meeting.organizations.order_by("pk").first()
+    meeting = agenda_item.meeting if agenda_item is not None else refs.one(obj.get("meeting"), Meeting, what="meeting")
+    if organization is None and meeting is not None:
+        organization = meeting.organizations.order_by("pk").first()
+    if organization is None and placeholder is not None:
+        organization = placeholder()
+        refs.notes.append(gettext("no organization; filed under “%s”") % organization.name)
     if organization is None:
         raise MappingError(gettext("the consultation names no organization"))
     authoritative = to_bool(obj.get("authoritative"), False)

@@ -4,21 +4,41 @@ The Vorlage's state follows from its Beratungsfolge once consultations and decis
 written, and is set with a `QuerySet.update`, without a new version.
 """
 
+from collections import defaultdict
+
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from council.models import AgendaItem, Organization
+from oparl import serializers
 from resolutions.models import Consultation, Decision, FactionVote, Paper
 from resolutions.services.numbering import paper_allocate_reference, paper_reserve_reference
 
 from . import mapping, paper_fields, vocabularies
 from .council_objects import not_after_meeting
-from .mapping import MappingError, Refs, ref_id
+from .mapping import Refs, ref_id
 from .records import DECISION_SUFFIX, Outcome, apply_changes
 
+# Vorlagen whose state is worked out together (two queries for each batch).
+STATE_BATCH_SIZE = 500
 # The short name of the unit that takes the Vorlagen whose source names none.
 PLACEHOLDER_UNIT_SHORT_NAME = "Import"
+
+
+def result_wording(given: str, values: dict) -> str:
+    """The source's wording of a result, to keep; "" when it is only what we would write ourselves.
+
+    From another Ratsbuch, "beschlossen (einstimmig, 52 Ja, …)" is our category and the votes,
+    which we write again from the counts; any other wording is kept as the source gave it.
+    """
+    ours = Decision(**{name: value for name, value in values.items() if name not in ("consultation", "agenda_item")})
+    with translation.override(settings.LANGUAGE_CODE):  # the API writes its texts in the site's language
+        own = (serializers.result_text(ours), str(ours.get_result_display()), ours.result)
+    if given in own:
+        return ""
+    return given[: Decision._meta.get_field("result_wording").max_length]
 
 
 class PaperWriters:
@@ -35,6 +55,16 @@ class PaperWriters:
             defaults={"name": gettext("Originating unit unknown (imported)")},
         )
         return unit
+
+    def _placeholder_committee(self) -> Organization:
+        """The Gremium a step of the Beratungsfolge goes to when the source names none: ours requires one."""
+        committee, _created = Organization.objects.get_or_create(
+            body=self.body,
+            organization_type=Organization.Type.COMMITTEE,
+            short_name=PLACEHOLDER_UNIT_SHORT_NAME,
+            defaults={"name": gettext("Gremium unknown (imported)")},
+        )
+        return committee
 
     def _paper(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "Paper")
@@ -76,7 +106,9 @@ class PaperWriters:
             order = instance.order
         else:
             order = (paper.consultations.aggregate(top=models.Max("order"))["top"] or 0) + 1
-        values = paper_fields.consultation_fields(obj, refs, paper=paper, agenda_item=agenda_item, order=order)
+        values = paper_fields.consultation_fields(
+            obj, refs, paper=paper, agenda_item=agenda_item, order=order, placeholder=self._placeholder_committee
+        )
         if values["authoritative"]:
             others = paper.consultations.filter(authoritative=True).exclude(pk=instance.pk if instance else None)
             if others.exists():
@@ -92,15 +124,21 @@ class PaperWriters:
             # item came with the later time of the two (or of its decision, which keeps that time);
             # its own change cannot have been later than the consultation that shows it.
             AgendaItem.objects.filter(pk=agenda_item.pk).update(modified=consultation.modified)
+            agenda_item.modified = consultation.modified
         return outcome
 
     def _consultation_of(self, obj: dict, item: AgendaItem) -> Consultation | None:
         consultation = self._resolve(ref_id(obj.get("consultation")), Consultation)
         if consultation is not None:
             return consultation
-        for candidate in self.crawl.of_type("Consultation"):
-            if ref_id(candidate.get("agendaItem")) == obj["id"]:
-                return self._resolve(candidate["id"], Consultation)
+        if self._consultation_by_item is None:
+            # Built once a body: looking through every consultation for each agenda item grows with the square.
+            self._consultation_by_item = {}
+            for candidate in self.crawl.of_type("Consultation"):
+                self._consultation_by_item.setdefault(ref_id(candidate.get("agendaItem")), candidate["id"])
+        candidate = self._consultation_by_item.get(obj["id"])
+        if candidate is not None:
+            return self._resolve(candidate, Consultation)
         return Consultation.objects.filter(agenda_item=item).first()
 
     def _decision(self, obj: dict) -> Outcome | None:
@@ -113,9 +151,11 @@ class PaperWriters:
             if self._delete_decision(key):
                 return Outcome.DELETED
             return None  # a free item, or no result yet: nothing to count
-        result = vocabularies.decision_result(result_text)
+        refs = Refs(resolve=self._resolve, body=self.body)
+        result = vocabularies.decision_result(result_text, self.result_wordings)
         if result is None:
-            raise MappingError(gettext("result “%s” matches none of ours") % result_text)
+            result = Decision.Result.OTHER
+            refs.notes.append(gettext("result “%s” kept as worded, as “other”") % result_text[:100])
         values = {
             "consultation": consultation,
             "agenda_item": item,
@@ -124,7 +164,7 @@ class PaperWriters:
             "date": timezone.localdate(item.meeting.start),
             **paper_fields.decision_votes(obj),
         }
-        refs = Refs(resolve=self._resolve, body=self.body)
+        values["result_wording"] = result_wording(result_text, values)
         outcome = self._save("Decision", {**obj, "id": key}, Decision, values, refs=refs)
         decision = self.last_instance
         not_after_meeting(decision, item.meeting)
@@ -153,24 +193,42 @@ class PaperWriters:
 
     # --- what follows from the Beratungsfolge -----------------------------------------------
     def _paper_states(self) -> None:
-        for paper in Paper.objects.filter(pk__in=self.touched_papers):
-            state = self._state_of(paper)
-            if paper.state != state:
+        """Set the state of every Vorlage written in this run, reading their steps and decisions in bulk."""
+        touched = sorted(self.touched_papers)
+        for start in range(0, len(touched), STATE_BATCH_SIZE):
+            pks = touched[start : start + STATE_BATCH_SIZE]
+            steps, decisions = defaultdict(list), defaultdict(list)
+            for row in (
+                Consultation.objects.filter(paper_id__in=pks)
+                .order_by("order", "pk")
+                .values("pk", "paper_id", "authoritative", "agenda_item_id")
+            ):
+                steps[row["paper_id"]].append(row)
+            for row in (
+                Decision.objects.filter(consultation__paper_id__in=pks)
+                .order_by("date", "pk")
+                .values("consultation_id", "consultation__paper_id", "result")
+            ):
+                decisions[row["consultation__paper_id"]].append(row)
+            by_state = defaultdict(list)
+            for pk, state in Paper.objects.filter(pk__in=pks).values_list("pk", "state"):
+                wanted = self._state_of(steps[pk], decisions[pk])
+                if state != wanted:
+                    by_state[wanted].append(pk)
+            for state, changed in by_state.items():
                 # No save(): the state follows from the record; `modified` and the version stay the source's.
-                Paper.objects.filter(pk=paper.pk).update(state=state)
+                Paper.objects.filter(pk__in=changed).update(state=state)
 
     @staticmethod
-    def _state_of(paper: Paper) -> str:
+    def _state_of(consultations: list[dict], decisions: list[dict]) -> str:
         """Decided once the deciding step has a closing result; in consultation once on an agenda."""
-        consultations = list(paper.consultations.order_by("order"))
-        decisions = list(Decision.objects.filter(consultation__paper=paper).order_by("date", "pk"))
-        if decisions and decisions[-1].result == Decision.Result.WITHDRAWN:
+        if decisions and decisions[-1]["result"] == Decision.Result.WITHDRAWN:
             return Paper.State.WITHDRAWN
-        deciding = next((c for c in consultations if c.authoritative), consultations[-1] if consultations else None)
+        deciding = next((c for c in consultations if c["authoritative"]), consultations[-1] if consultations else None)
         if deciding is not None and any(
-            d.consultation_id == deciding.pk and d.result not in vocabularies.OPEN_RESULTS for d in decisions
+            d["consultation_id"] == deciding["pk"] and d["result"] not in vocabularies.OPEN_RESULTS for d in decisions
         ):
             return Paper.State.DECIDED
-        if decisions or any(c.agenda_item_id for c in consultations):
+        if decisions or any(c["agenda_item_id"] for c in consultations):
             return Paper.State.IN_CONSULTATION
         return Paper.State.RELEASED

@@ -8,10 +8,11 @@ do not overrule.
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
+from functools import cache, partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from council.models import AgendaItem, Body, LegislativeTerm, Location, Meeting, Membership, Organization
@@ -35,6 +36,9 @@ MODELS: dict[str, type[models.Model]] = {
     "File": Attachment,
     "Decision": Decision,
 }
+# Rows kept in memory for the references to them: enough for the organizations, people and
+# meetings every Vorlage refers to, bounded so that memory stays flat however large the body.
+INSTANCE_CACHE_SIZE = 5000
 # The key under which a decision read from an agenda item is remembered: OParl has no
 # Decision object, so it borrows the agenda item's id.
 DECISION_SUFFIX = "#decision"
@@ -58,6 +62,11 @@ class Record:
     content_type_id: int
     object_id: int
     source_modified: datetime.datetime | None
+
+
+@cache
+def related_fields(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields if f.is_relation)
 
 
 def apply_changes(obj: models.Model, values: dict) -> list[str]:
@@ -98,7 +107,23 @@ class RecordKeeping:
         content_type = ContentType.objects.get_for_id(record.content_type_id)
         if content_type.model_class() is not model:
             return None
-        return model._default_manager.filter(pk=record.object_id).first()
+        key = (model, record.object_id)
+        instance = self.instances.get(key)
+        if instance is None:
+            instance = model._default_manager.filter(pk=record.object_id).first()
+            if instance is not None:
+                self._keep(instance)
+        else:
+            self.instances.move_to_end(key)
+        return instance
+
+    def _keep(self, instance) -> None:
+        """Keep a row read or written in this run for the next reference to it (a bounded cache)."""
+        self._kept.append((type(instance), instance.pk))
+        self.instances[(type(instance), instance.pk)] = instance
+        self.instances.move_to_end((type(instance), instance.pk))
+        while len(self.instances) > INSTANCE_CACHE_SIZE:
+            self.instances.popitem(last=False)
 
     def _refs(self, obj: dict, kind: str) -> Refs:
         parent = {}
@@ -122,7 +147,9 @@ class RecordKeeping:
         else:
             outcome = Outcome.UPDATED if apply_changes(instance, values) else Outcome.UNCHANGED
         if outcome is not Outcome.UNCHANGED:
-            instance.full_clean()
+            # The fields are checked here; references, uniqueness and constraints by the database
+            # (each object is in its own savepoint): checking them in Python costs a query each.
+            instance.full_clean(exclude=related_fields(model), validate_unique=False, validate_constraints=False)
             instance.save()
         for name, objects in (m2m or {}).items():
             manager = getattr(instance, name)
@@ -150,11 +177,18 @@ class RecordKeeping:
     def _remember(self, kind: str, oparl_id: str, instance, obj: dict) -> None:
         content_type = self.content_types[kind]
         modified = to_datetime(obj.get("modified"))
-        ImportedObject.objects.update_or_create(
-            oparl_id=oparl_id,
-            defaults={"content_type": content_type, "object_id": instance.pk, "source_modified": modified},
-        )
-        self._pending[oparl_id] = Record(content_type.pk, instance.pk, modified)
+        record = Record(content_type.pk, instance.pk, modified)
+        known = self._record(oparl_id)
+        if known is None:
+            ImportedObject.objects.create(
+                oparl_id=oparl_id, content_type=content_type, object_id=instance.pk, source_modified=modified
+            )
+        elif known != record:
+            ImportedObject.objects.filter(oparl_id=oparl_id).update(
+                content_type=content_type, object_id=instance.pk, source_modified=modified, imported_at=timezone.now()
+            )
+        self._pending[oparl_id] = record
+        self._keep(instance)
 
     def _delete(self, kind: str, oparl_id: str) -> Outcome:
         """A `deleted: true` object: delete ours if we imported it."""
@@ -167,6 +201,7 @@ class RecordKeeping:
         except models.ObjectDoesNotExist:
             instance = None
         if instance is not None:
+            self.instances.pop((type(instance), instance.pk), None)
             stored = instance.file if isinstance(instance, Attachment) else None
             if isinstance(instance, Paper):
                 for attachment in instance.attachments.all():

@@ -11,7 +11,7 @@ The writing of each type is in the modules named after them (`council_objects`, 
 
 import datetime
 import logging
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,17 +23,22 @@ from django.utils.translation import gettext
 from council.models import Body, Location, Membership
 from council.models import Person as PersonModel
 from oparl.models import ImportedObject, ImportRun
+from resolutions.models import ResultWording
 
-from . import council_fields, mapping
+from . import council_fields, mapping, vocabularies
 from .client import FetchError, OParlClient
 from .council_objects import CouncilObjectWriters
 from .crawl import Crawl, Problem, crawl_body
-from .files import RATSBUCH, FileWriters
+from .files import FILE_BATCH_SIZE, RATSBUCH, FileWriters
 from .mapping import MappingError, type_name
 from .papers import PaperWriters
+from .progress import Progress
 from .records import DECISION_SUFFIX, MODELS, Outcome, Record, RecordKeeping
+from .report import Report
 
 logger = logging.getLogger(__name__)
+# Objects written in one transaction (each still in its own savepoint).
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Result:
     run: ImportRun
     counts: dict[str, Counter] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
+    report: Report | None = None
 
 
 def _reason(error: Exception) -> str:
@@ -68,25 +74,41 @@ def last_run_start(system_url: str) -> datetime.datetime | None:
     return run.started_at if run else None
 
 
-def import_oparl(url: str, *, client: OParlClient | None = None, options: Options | None = None, stdout=None):
+def interrupted_run(system_url: str) -> ImportRun | None:
+    """The latest run against this endpoint if it stopped before it finished (and none finished since)."""
+    latest = ImportRun.objects.filter(system_url=system_url).order_by("-started_at").first()
+    return latest if latest is not None and latest.finished_at is None else None
+
+
+def import_oparl(
+    url: str, *, client: OParlClient | None = None, options: Options | None = None, stdout=None, progress=None
+):
     """Import everything an OParl endpoint (System or Body URL) serves; return the finished `Result`.
 
     Raises FetchError only if the endpoint itself cannot be read.
     """
-    return Importer(url, client=client or OParlClient(), options=options or Options(), stdout=stdout).run()
+    return Importer(
+        url, client=client or OParlClient(), options=options or Options(), stdout=stdout, progress=progress
+    ).run()
 
 
 class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
     """One run against one endpoint: its state and order are here, the writing of each type in the mixins."""
 
-    def __init__(self, url: str, *, client: OParlClient, options: Options, stdout=None):
+    def __init__(self, url: str, *, client: OParlClient, options: Options, stdout=None, progress=None):
         self.url = url
         self.client = client
         self.options = options
         self.stdout = stdout
         self.counts: dict[str, Counter] = defaultdict(Counter)
-        self.problems: list[dict] = []
+        self.report = Report()
+        # The first problems whole (the report counts all of them): the same list as `report.kept`.
+        self.problems: list[dict] = self.report.kept
+        self.import_run: ImportRun | None = None
+        self.progress = Progress(progress)
         self.records: dict[str, Record] = {}
+        self.instances: OrderedDict = OrderedDict()  # (model, pk) -> row, see RecordKeeping._keep
+        self._kept: list = []  # the rows the object being written put there: forgotten if it fails
         self.content_types = {kind: ContentType.objects.get_for_model(model) for kind, model in MODELS.items()}
         self.crawl: Crawl | None = None
         self.body: Body | None = None
@@ -96,19 +118,34 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         self.last_instance = None
         self.agenda_positions: dict[str, int] = {}
         self.later_parents: dict[int, str] = {}
+        self._consultation_by_item: dict[str | None, str] | None = None
         # Another Ratsbuch serves the Vorlage itself, rendered from the data imported anyway, as mainFile.
         self.source_is_ratsbuch = False
+        # The municipality's own result wordings (admin), folded: they win over the built-in ones.
+        self.result_wordings = {vocabularies.fold(row.wording): row.result for row in ResultWording.objects.all()}
 
     # --- the run ------------------------------------------------------------------------
     def run(self) -> Result:
         started = timezone.now()
+        resumed = None if self.options.full or self.options.modified_since else interrupted_run(self.url)
         since = None
-        if not self.options.full:
+        if resumed is not None:
+            # Continue the run that stopped: the same window, so that nothing changed during the
+            # pause is missed; what it wrote already is skipped as unchanged.
+            since = resumed.modified_since
+        elif not self.options.full:
             since = self.options.modified_since or last_run_start(self.url)
         entry = self.client.get_object(self.url)  # FetchError: the endpoint cannot be read at all
         bodies = self._bodies(entry)
         self.source_is_ratsbuch = self._is_ratsbuch(entry)
-        run = ImportRun.objects.create(system_url=self.url, started_at=started, modified_since=since)
+        if resumed is not None:
+            run = resumed
+            self._say(gettext("Continuing import run %d, which stopped before it finished.") % run.pk)
+            for kind, counts in (run.counts or {}).items():
+                self.counts[kind].update(counts)
+        else:
+            run = ImportRun.objects.create(system_url=self.url, started_at=started, modified_since=since)
+        self.import_run = run
         self._load_records()
         params = {"modified_since": since.isoformat()} if since else None
         for body in bodies:
@@ -123,14 +160,34 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             )
             for problem in self.crawl.problems:
                 self._problem(problem.type, problem.id, problem.reason)
+            self._client_notes()
             self._import_body()
-        run.finished_at = max(timezone.now(), started)
+            self._client_notes()
+            self.crawl = None  # one body's objects at a time
+        run.finished_at = max(timezone.now(), run.started_at)
+        self._store(run)
+        return Result(run=run, counts=self.counts, problems=self.problems, report=self.report)
+
+    def _store(self, run: ImportRun) -> None:
         run.counts = {kind: dict(counter) for kind, counter in self.counts.items()}
         run.problems = self.problems
+        run.report = self.report.as_dict()
         # An endpoint on an intranet host without a domain ("ris") is fine, though URLValidator refuses it.
         run.full_clean(exclude=["system_url"])
         run.save()
-        return Result(run=run, counts=self.counts, problems=self.problems)
+
+    def _client_notes(self) -> None:
+        """What the client repaired or passed over while reading, as problems of the run."""
+        for url, repaired in self.client.repairs:
+            self._problem("HTTP", url, gettext("answer read after repair: %s") % repaired)
+        for url, reason in self.client.skipped_pages:
+            self._problem("HTTP", url, gettext("list page not readable, passed over: %s") % reason)
+        self.client.repairs.clear()
+        self.client.skipped_pages.clear()
+
+    def _say(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message)
 
     def _bodies(self, entry: dict) -> list[dict]:
         kind = type_name(entry)
@@ -150,7 +207,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             raise FetchError(self.url, gettext("neither an OParl System nor a Body (type %s)") % kind)
         if self.options.body:
             wanted = self.options.body
-            bodies = [b for b in bodies if b.get("id") == wanted or council_fields.ags_of(b) == wanted]
+            bodies = [b for b in bodies if b.get("id") == wanted or council_fields.ags_of(b) == wanted.zfill(8)]
         return bodies
 
     def _is_ratsbuch(self, entry: dict) -> bool:
@@ -197,15 +254,35 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         items_with_result = [
             obj for obj in crawl.of_type("AgendaItem") if not obj.get("deleted") and obj["id"] in self.records
         ]
+        self._consultation_by_item = None
         self._each("Decision", items_with_result, self._decision, key=lambda obj: obj["id"] + DECISION_SUFFIX)
         self._each("File", crawl.of_type("File"), self._file)
         self._paper_states()
 
     # --- one object at a time -------------------------------------------------------------
     def _each(self, kind: str, objects: list[dict], write, *, key=None) -> None:
+        # Committed in batches: one transaction per object costs a disk flush each (most of the time
+        # of an import on SQLite), and a run stopped half-way keeps every batch committed before.
+        self.progress.begin(kind, len(objects))
+        size = FILE_BATCH_SIZE if kind == "File" else BATCH_SIZE
+        for start in range(0, len(objects), size):
+            batch = objects[start : start + size]
+            if kind == "File":
+                self._download_ahead(batch)
+            with transaction.atomic():
+                self._each_in_batch(kind, batch, write, key=key)
+            self.progress.advance(len(batch))
+            if self.import_run is not None:
+                # What is done so far, for the admin and for a run that has to continue later.
+                ImportRun.objects.filter(pk=self.import_run.pk).update(
+                    counts={name: dict(counter) for name, counter in self.counts.items()}
+                )
+        self.progress.end()
+
+    def _each_in_batch(self, kind: str, objects: list[dict], write, *, key=None) -> None:
         for obj in objects:
             oparl_id = key(obj) if key else obj["id"]
-            self._pending = {}
+            self._pending, self._kept = {}, []
             try:
                 with transaction.atomic():
                     if obj.get("deleted") is True and kind != "Decision":
@@ -219,6 +296,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
                     logger.warning("OParl import of %s failed", oparl_id, exc_info=True)
                 self._problem(kind, oparl_id, _reason(error))
                 outcome = Outcome.FAILED
+                for key in self._kept:  # rolled back: what memory holds of them is no longer so
+                    self.instances.pop(key, None)
             else:
                 for pending_id, record in self._pending.items():
                     if record is None:
@@ -230,4 +309,4 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
                 self.counts[kind][outcome] += 1
 
     def _problem(self, kind: str, oparl_id: str, reason: str) -> None:
-        self.problems.append(Problem(kind, oparl_id, reason).as_dict())
+        self.report.add(Problem(kind, oparl_id, reason).as_dict())

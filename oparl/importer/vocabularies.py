@@ -65,23 +65,45 @@ CONSULTATION_ROLE_SYNONYMS = {
     "anhörung": Consultation.Role.HEARING,
     "zur anhörung": Consultation.Role.HEARING,
 }
-# What other systems write as AgendaItem.result, to our Decision.Result. Only clear matches:
-# anything else is reported, not guessed.
+# What other systems write as AgendaItem.result, to our Decision.Result: the common wordings
+# of SessionNet, ALLRIS and SD.NET, and OParl's examples. Only clear matches; anything else is
+# kept as text under "other" (a municipality adds its own wordings as `ResultWording` rows).
 RESULT_SYNONYMS = {
     "unverändert beschlossen": Decision.Result.ADOPTED,
+    "ungeändert beschlossen": Decision.Result.ADOPTED,
     "einstimmig beschlossen": Decision.Result.ADOPTED,
     "mehrheitlich beschlossen": Decision.Result.ADOPTED,
     "beschlossen": Decision.Result.ADOPTED,
+    "beschluss": Decision.Result.ADOPTED,
     "angenommen": Decision.Result.ADOPTED,
     "zugestimmt": Decision.Result.ADOPTED,
+    "zustimmung": Decision.Result.ADOPTED,
+    "einverstanden": Decision.Result.ADOPTED,
+    "mit stellungnahme einverstanden": Decision.Result.ADOPTED,
+    "empfohlen": Decision.Result.ADOPTED,
+    "empfehlung": Decision.Result.ADOPTED,
+    "einstimmig empfohlen": Decision.Result.ADOPTED,
+    "vorberaten": Decision.Result.ADOPTED,
+    "vorberaten ohne änderungen": Decision.Result.ADOPTED,
+    "gewählt": Decision.Result.ADOPTED,
     "geändert beschlossen": Decision.Result.ADOPTED_AMENDED,
     "mit änderungen beschlossen": Decision.Result.ADOPTED_AMENDED,
     "mit änderung beschlossen": Decision.Result.ADOPTED_AMENDED,
+    "beschlossen mit änderungen": Decision.Result.ADOPTED_AMENDED,
+    "vorberaten mit änderungen": Decision.Result.ADOPTED_AMENDED,
+    "mit änderungen zugestimmt": Decision.Result.ADOPTED_AMENDED,
+    "teilweise zugestimmt": Decision.Result.ADOPTED_AMENDED,
+    "teilweise abgelehnt": Decision.Result.ADOPTED_AMENDED,
+    "teilweise beschlossen": Decision.Result.ADOPTED_AMENDED,
     "abgelehnt": Decision.Result.REJECTED,
+    "ablehnung": Decision.Result.REJECTED,
+    "nicht zugestimmt": Decision.Result.REJECTED,
     "mehrheitlich abgelehnt": Decision.Result.REJECTED,
     "einstimmig abgelehnt": Decision.Result.REJECTED,
     "vertagt": Decision.Result.DEFERRED,
     "zurückgestellt": Decision.Result.DEFERRED,
+    "abgesetzt": Decision.Result.DEFERRED,
+    "von der tagesordnung abgesetzt": Decision.Result.DEFERRED,
     "verwiesen": Decision.Result.REFERRED,
     "überwiesen": Decision.Result.REFERRED,
     "zurückverwiesen": Decision.Result.REFERRED,
@@ -89,18 +111,43 @@ RESULT_SYNONYMS = {
     "zur kenntnis genommen": Decision.Result.NOTED,
     "kenntnis genommen": Decision.Result.NOTED,
     "zur kenntnis": Decision.Result.NOTED,
+    "kenntnisnahme": Decision.Result.NOTED,
+    "zur kenntnisnahme": Decision.Result.NOTED,
+    "zustimmende kenntnisnahme": Decision.Result.NOTED,
 }
+# A wording that begins with one of these says where it went or until when ("verwiesen in den
+# Gemeinderat", "vertagt auf die nächste Sitzung"): the first word decides.
+RESULT_PREFIXES = (
+    ("zurückverwiesen", Decision.Result.REFERRED),
+    ("verwiesen", Decision.Result.REFERRED),
+    ("überwiesen", Decision.Result.REFERRED),
+    ("vertagt", Decision.Result.DEFERRED),
+    ("zurückgestellt", Decision.Result.DEFERRED),
+    ("zurückgezogen", Decision.Result.WITHDRAWN),
+)
 # Results after which the Vorlage is still open (see resolutions.queries.REOPENING_RESULTS).
 OPEN_RESULTS = {Decision.Result.DEFERRED, Decision.Result.REFERRED}
 
 
-def decision_result(value: str) -> str | None:
-    """Our result for an AgendaItem.result; the votes some systems add in brackets are read elsewhere."""
-    found = from_vocabulary(value, Decision.Result.values, RESULT_SYNONYMS)
-    if found is None:
-        # "beschlossen (52 ja, 0 nein, 2 Enthaltungen)": the word before the bracket.
-        found = from_vocabulary(re.sub(r"\s*\(.*\)\s*$", "", value or ""), Decision.Result.values, RESULT_SYNONYMS)
-    return found
+def decision_result(value: str, wordings: dict[str, str] | None = None) -> str | None:
+    """Our result for an AgendaItem.result, or None if its wording is not clear (votes in brackets are read elsewhere).
+
+    `wordings` (folded wording → result) are the municipality's own `ResultWording` rows; they win.
+    """
+    wordings = wordings or {}
+    bare = re.sub(r"\s*\(.*\)\s*$", "", value or "")  # "beschlossen (52 ja, 0 nein)": the word before the bracket
+    for candidate in dict.fromkeys((value or "", bare)):
+        folded = fold(candidate)
+        if folded in wordings:
+            return wordings[folded]
+        found = from_vocabulary(candidate, Decision.Result.values, RESULT_SYNONYMS)
+        if found is not None:
+            return found
+    folded = fold(bare)
+    for prefix, result in RESULT_PREFIXES:
+        if folded.startswith(prefix + " "):
+            return result
+    return None
 
 
 def paper_type(value: str) -> str:

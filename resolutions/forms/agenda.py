@@ -223,7 +223,8 @@ class DecisionForm(forms.Form):
 
     result = forms.ChoiceField(
         label=_("Result"),
-        choices=Decision.Result.choices,
+        # "Other" holds the wordings of imported decisions; recorded here, a result is one of ours.
+        choices=[choice for choice in Decision.Result.choices if choice[0] != Decision.Result.OTHER],
         widget=forms.RadioSelect(attrs={"data-decision-result": ""}),
     )
     resolution_text = forms.CharField(

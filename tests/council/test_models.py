@@ -35,7 +35,7 @@ def refused(create):
 # --- Constraints ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ags", ["0731400", "0731400X", "", "7314 000"])
+@pytest.mark.parametrize("ags", ["0731400", "0731400X", "7314 000"])
 def test_body_ags_must_be_eight_digits(ags):
     refused(lambda: Body.objects.create(name="Ludwigshafen", ags=ags))
 
@@ -52,6 +52,14 @@ def test_body_ags_is_unique():
     BodyFactory(ags="07314000")
 
     refused(lambda: Body.objects.create(name="Doppelt", ags="07314000"))
+
+
+def test_bodies_without_ags_are_stored_side_by_side():
+    # OParl makes the AGS optional; systems that send none still bring their councils.
+    Body.objects.create(name="Gemeinde A", ags="")
+    Body.objects.create(name="Gemeinde B", ags="")
+
+    assert Body.objects.filter(ags="").count() == 2
 
 
 def test_legislative_term_cannot_end_before_it_starts(body):

@@ -669,14 +669,15 @@ def test_a_bad_object_is_reported_and_rolled_back_alone(server):
 
 
 @pytest.mark.django_db
-def test_an_unknown_result_is_reported_not_guessed(server):
+def test_an_unknown_result_is_kept_as_worded_under_other(server):
     server.objects[url("meeting/1")]["agendaItem"][1]["result"] = "erledigt"
 
     result = run(server)
 
-    assert not Decision.objects.exists()
+    decision = Decision.objects.get()
+    assert (decision.result, decision.result_wording) == (Decision.Result.OTHER, "erledigt")
     assert any(p["type"] == "Decision" and "erledigt" in p["reason"] for p in result.problems)
-    assert imported(Paper, url("paper/1")).state == Paper.State.IN_CONSULTATION
+    assert result.counts["Decision"]["created"] == 1
 
 
 @pytest.mark.parametrize(

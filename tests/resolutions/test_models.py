@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import resolve
 
+from resolutions.forms.agenda import DecisionForm
 from resolutions.models import (
     Consultation,
     Cosignature,
@@ -14,6 +15,7 @@ from resolutions.models import (
     Paper,
     PaperEvent,
     ReferenceCounter,
+    ResultWording,
 )
 from tests.factories import (
     AgendaItemFactory,
@@ -298,3 +300,26 @@ def test_public_papers_are_released_and_public(body):
     assert list(Paper.objects.drafts()) == [draft]
     assert draft.is_draft
     assert not public.is_draft
+
+
+# --- result wordings of imported decisions -------------------------------------------------------
+def test_a_decision_shows_the_wording_it_was_recorded_in_else_our_category():
+    ours = DecisionFactory(result=Decision.Result.NOTED)
+    imported = DecisionFactory(result=Decision.Result.NOTED, result_wording="Kenntnisnahme")
+
+    assert ours.result_label == str(Decision.Result.NOTED.label)
+    assert imported.result_label == "Kenntnisnahme"
+
+
+def test_result_wordings_are_unique_per_wording():
+    ResultWording.objects.create(wording="erledigt", result=Decision.Result.OTHER)
+
+    refused(lambda: ResultWording.objects.create(wording="erledigt", result=Decision.Result.NOTED))
+
+
+def test_the_result_form_does_not_offer_other():
+    form = DecisionForm(data={"result": Decision.Result.OTHER}, consultation=ConsultationFactory())
+
+    assert Decision.Result.OTHER not in dict(form.fields["result"].choices)
+    assert not form.is_valid()
+    assert "result" in form.errors

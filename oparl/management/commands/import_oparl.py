@@ -60,9 +60,13 @@ class Command(BaseCommand):
             full=options["full"],
             limit_pages=options["limit_pages"],
         )
-        progress = self.stdout if options["verbosity"] >= 2 else None
+        messages = self.stdout if options["verbosity"] >= 2 else None
+        # The progress goes to stderr, so that the summary on stdout can be kept; a bar on a terminal.
+        progress = self.stderr._out if options["verbosity"] >= 1 else None
         try:
-            result = import_oparl(options["url"], client=OParlClient(), options=settings, stdout=progress)
+            result = import_oparl(
+                options["url"], client=OParlClient(), options=settings, stdout=messages, progress=progress
+            )
         except FetchError as error:
             # Exit status 1: the endpoint itself could not be read, nothing was imported.
             raise CommandError(_("The endpoint cannot be read: %s") % error) from error
@@ -71,20 +75,37 @@ class Command(BaseCommand):
             since = timezone.localtime(run.modified_since).isoformat()
             self.stdout.write(_("Objects changed since %s:") % since)
         self._table(result.counts)
-        if result.problems:
+        report = run.report
+        if report.get("total"):
             self.stdout.write("")
-            count = len(result.problems)
-            self.stdout.write(ngettext("%(count)d problem:", "%(count)d problems:", count) % {"count": count})
-            for problem in result.problems:
-                self.stdout.write(f"  {problem['type']} {problem['id']}: {problem['reason']}")
+            count = report["total"]
+            self.stdout.write(
+                ngettext("%(count)d problem, by kind:", "%(count)d problems, by kind:", count) % {"count": count}
+            )
+            for_example = _("e.g.")
+            for group in report["groups"]:
+                self.stdout.write(f"{group['count']:>8}  {group['type']}: {group['kind']}")
+                for example in group["examples"]:
+                    self.stdout.write(f"          {for_example} {example['id']}: {example['reason']}")
+        failed = report.get("failed_files", [])
+        if failed:
+            self.stdout.write("")
+            self.stdout.write(
+                ngettext(
+                    "%(count)d file could not be fetched (listed in the run's report in the admin).",
+                    "%(count)d files could not be fetched (listed in the run's report in the admin).",
+                    len(failed),
+                )
+                % {"count": len(failed)}
+            )
         self.stdout.write(self.style.SUCCESS(_("Import run %d finished.") % run.pk))
 
     def _table(self, counts) -> None:
         kinds = [kind for kind in (*IMPORT_ORDER, "Decision") if kind in counts]
         kinds += sorted(kind for kind in counts if kind not in kinds)
-        header = f"{_('type'):<16}" + "".join(f"{COLUMN_LABELS[column]!s:>13}" for column in COLUMNS)
+        header = f"{_('type'):<16}" + "".join(f"{COLUMN_LABELS[column]!s:>15}" for column in COLUMNS)
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for kind in kinds:
             row = counts[kind]
-            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>13}" for column in COLUMNS))
+            self.stdout.write(f"{kind:<16}" + "".join(f"{row.get(column, 0):>15}" for column in COLUMNS))
