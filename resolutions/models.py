@@ -386,7 +386,22 @@ class AttachmentQuerySet(models.QuerySet):
         return on_visible_paper.filter(allowed)
 
 
-class Attachment(TimeStampedModel):
+class CheckedFile(TimeStampedModel):
+    """What `resolutions.attachments.inspect_upload` found out about a stored file, for every kind of document."""
+
+    file_name = models.CharField(
+        _("file name"), max_length=200, help_text=_("The sanitised name offered for download.")
+    )
+    mime_type = models.CharField(_("MIME type"), max_length=100, help_text=_("Detected from the content."))
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("In bytes."))
+    sha512 = models.CharField(_("SHA-512"), max_length=128, help_text=_("Checksum of the content, hex."))
+    text = models.TextField(_("extracted text"), blank=True, help_text=_("Text taken from the file for search."))
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(CheckedFile):
     """A file attached to a Vorlage (OParl File)."""
 
     class Type(models.TextChoices):
@@ -408,13 +423,6 @@ class Attachment(TimeStampedModel):
         _("public"), default=True, help_text=_("Non-public attachments are never shown to the public.")
     )
     file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=300, help_text=_("The document."))
-    file_name = models.CharField(
-        _("file name"), max_length=200, help_text=_("The sanitised name offered for download.")
-    )
-    mime_type = models.CharField(_("MIME type"), max_length=100, help_text=_("Detected from the content."))
-    size = models.PositiveBigIntegerField(_("size"), help_text=_("In bytes."))
-    sha512 = models.CharField(_("SHA-512"), max_length=128, help_text=_("Checksum of the content, hex."))
-    text = models.TextField(_("extracted text"), blank=True, help_text=_("Text taken from the file for search."))
     order = models.PositiveSmallIntegerField(_("order"), default=1, help_text=_("Position in the list of annexes."))
 
     objects = AttachmentQuerySet.as_manager()
@@ -432,6 +440,50 @@ class Attachment(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("resolutions:attachment_download", kwargs={"reference": self.paper.reference, "pk": self.pk})
+
+
+def item_document_upload_to(instance, filename):
+    # By meeting, like the attachments by KSD number: browsable for an operator, never a URL.
+    return f"meeting-documents/{instance.agenda_item.meeting_id}/{filename}"
+
+
+class ItemDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents the user may download: those of the agenda items the user may see."""
+        return self.filter(agenda_item__in=AgendaItem.objects.visible_to(user).values("pk"))
+
+
+class ItemDocument(CheckedFile):
+    """A document of an agenda item without a Vorlage (a report under Mitteilungen, a presentation)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+        help_text=_("The free item the document belongs to; it is as public as the item."),
+    )
+    name = models.CharField(_("name"), max_length=300, help_text=_("How the document is listed."))
+    file = models.FileField(_("file"), upload_to=item_document_upload_to, max_length=300, help_text=_("The document."))
+
+    objects = ItemDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item document")
+        verbose_name_plural = _("agenda item documents")
+        ordering = ["agenda_item", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sha512__regex=r"^[0-9a-f]{128}$"), name="itemdocument_sha512_hex"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "resolutions:item_document_download",
+            kwargs={"pk": self.agenda_item.meeting_id, "item": self.agenda_item_id, "document": self.pk},
+        )
 
 
 class DecisionQuerySet(models.QuerySet):

@@ -54,6 +54,11 @@ urlpatterns = [
     # the council office's agenda work and results (the meeting pages themselves are council's)
     path("sitzungen/<int:pk>/tagesordnung/", agenda.agenda_edit, name="agenda_edit"),
     path("sitzungen/<int:pk>/top/<int:item>/ergebnis/", agenda.decision_record, name="decision_record"),
+    path(
+        "sitzungen/<int:pk>/top/<int:item>/dokumente/<int:document>/",
+        meeting_documents.item_document_download,
+        name="item_document_download",
+    ),
     # a meeting's documents: the invitation, the Niederschrift and finalising it
     path("sitzungen/<int:pk>/einladung.pdf", meeting_documents.invitation_pdf, name="meeting_invitation_pdf"),
     path("sitzungen/<int:pk>/niederschrift.pdf", meeting_documents.minutes_pdf, name="meeting_minutes_pdf"),

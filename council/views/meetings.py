@@ -27,7 +27,7 @@ from council.meetings import attendance_rows
 from council.models import AgendaItem, Body, Meeting, Organization
 from council.roles import actor_for
 from council.views.office import meeting_office_actions
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, ItemDocument, Paper
 
 PAST_MEETINGS_PER_PAGE = 25
 # The feeds carry the meetings of the last year and everything ahead: calendar apps poll
@@ -51,7 +51,8 @@ def _agenda_items(user, *, public_only: bool) -> QuerySet[AgendaItem]:
     """Agenda items in order, each with what `user` may see of its Vorlage, attachments and result.
 
     Adds `visible_consultations` (the steps whose Vorlage the user may read, each paper with
-    `visible_attachments`) and `visible_decision` (the result, or None). A fixed number of
+    `visible_attachments`), `visible_decision` (the result, or None) and `visible_documents`
+    (a free item's documents). A fixed number of
     queries, however many items and meetings.
     """
     attachments = Attachment.objects.visible_to(user).order_by("order", "pk")
@@ -64,9 +65,11 @@ def _agenda_items(user, *, public_only: bool) -> QuerySet[AgendaItem]:
     decisions = Decision.objects.visible_to(user).prefetch_related(
         Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction"))
     )
+    # A free item's documents are as public as the item, which the caller has already chosen.
     items = AgendaItem.objects.order_by("order").prefetch_related(
         Prefetch("consultations", queryset=consultations, to_attr="visible_consultations"),
         Prefetch("decision", queryset=decisions, to_attr="visible_decision"),
+        Prefetch("documents", queryset=ItemDocument.objects.order_by("pk"), to_attr="visible_documents"),
     )
     return items.public() if public_only else items
 

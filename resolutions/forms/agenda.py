@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from council.models import AgendaItem, AgendaTemplate, Meeting, Organization
-from resolutions.models import Consultation, Decision, Paper
+from resolutions.models import Consultation, Decision, ItemDocument, Paper
 
 # Free items most agendas have. They are agenda text in the council's language (data, not
 # interface), so they stay German and are offered as suggestions only.
@@ -31,6 +31,7 @@ FREE_ITEM_SUGGESTIONS = (
 FREE_ITEM_SUGGESTIONS_ID = "agenda-free-item-suggestions"
 
 NUMBER_HELP = _("Optional, e.g. 10.1 for a sub-item; empty numbers the agenda by position.")
+DOCUMENT_MISSING_ERROR = _("Choose the document to attach.")
 TEMPLATE_GONE_ERROR = _("This agenda template no longer exists; reload the page and choose another.")
 ITEM_GONE_ERROR = _("This item is no longer on this agenda; the page shows the agenda as it is now.")
 PAPER_UNKNOWN_ERROR = _("This Vorlage does not exist in this municipality; reload the page and choose again.")
@@ -164,6 +165,32 @@ class AgendaRenameForm(AgendaItemForm):
     """A free item's new name."""
 
     name = forms.CharField(label=_("Name"), max_length=AgendaItem._meta.get_field("name").max_length)
+
+
+class ItemDocumentForm(AgendaItemForm):
+    """A document for a free item; what the file is, is checked by the service."""
+
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("How the document is listed; empty: its file name."),
+    )
+    file = forms.FileField(label=_("Document"), error_messages={"required": DOCUMENT_MISSING_ERROR})
+
+
+class ItemDocumentRemoveForm(forms.Form):
+    """Which document of this meeting's agenda to take off."""
+
+    document = forms.ModelChoiceField(
+        queryset=ItemDocument.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": ITEM_GONE_ERROR, "required": ITEM_GONE_ERROR},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = ItemDocument.objects.filter(agenda_item__meeting=meeting)
 
 
 class AgendaTemplateForm(forms.Form):

@@ -15,6 +15,7 @@ from resolutions.services.consultation import (
     ALREADY_SCHEDULED_ERROR,
     AMENDED_TEXT_ERROR,
     AMENDED_TEXT_MISSING_ERROR,
+    DOCUMENT_ON_VORLAGE_ERROR,
     FACTION_GAP_ERROR,
     FACTION_SUM_ERROR,
     FACTION_TWICE_ERROR,
@@ -45,6 +46,8 @@ from resolutions.services.consultation import (
     agenda_template_apply,
     agenda_title,
     decision_record,
+    item_document_add,
+    item_document_remove,
 )
 from resolutions.services.drafting import (
     COSIGNER_IS_SUBMITTER_ERROR,
@@ -148,6 +151,9 @@ __all__ = [
     "invitation_render",
     "agenda_template_apply",
     "agenda_item_rename",
+    "item_document_add",
+    "item_document_remove",
+    "DOCUMENT_ON_VORLAGE_ERROR",
     "NOT_A_FREE_ITEM_ERROR",
     "minutes_finalise",
     "minutes_record",

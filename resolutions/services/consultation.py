@@ -24,10 +24,12 @@ it returns to the office's pool (see `resolutions.queries`).
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -37,8 +39,10 @@ from django.utils.translation import gettext_lazy as _
 from council.meetings import meeting_day, voting_members_present, voting_members_present_without_faction
 from council.models import AgendaItem, AgendaTemplate, Meeting, Organization
 from council.roles import actor_for
-from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
+from resolutions.attachments import inspect_upload
+from resolutions.models import Consultation, Decision, FactionVote, ItemDocument, Paper, PaperEvent
 from resolutions.queries import REOPENING_RESULTS, consultation_of, next_pending_consultation, open_agenda_item_of
+from resolutions.services.drafting import checked_file_save, checked_file_set
 from resolutions.workflow import AGENDA_ROLE_ERROR as ROLE_ERROR
 from resolutions.workflow import PAPER_CLOSED_ERROR, Transition, ensure_transition
 
@@ -63,6 +67,9 @@ ITEMS_MISMATCH_ERROR = _(
 )
 PUBLIC_AFTER_NONPUBLIC_ERROR = _(
     "The public part comes first: “%(item)s” is public but placed after a non-public item."
+)
+DOCUMENT_ON_VORLAGE_ERROR = _(
+    "This item carries a Vorlage; its documents are the Vorlage's attachments, added by its unit."
 )
 NOT_A_FREE_ITEM_ERROR = _("This item carries a Vorlage and is named by it; change the Vorlage's title instead.")
 TEMPLATE_OTHER_BODY_ERROR = _("The agenda template “%(template)s” belongs to another municipality.")
@@ -169,6 +176,12 @@ def _lock_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
     """Lock the item's meeting, then the item; the meeting first, as everywhere here."""
     meeting = _lock_meeting(item.meeting_id)
     return meeting, AgendaItem.objects.select_for_update().get(pk=item.pk)
+
+
+def _ensure_not_cancelled(meeting: Meeting) -> None:
+    if meeting.state == Meeting.State.CANCELLED:
+        params = {"state": meeting.get_state_display()}
+        raise ValidationError(MEETING_CLOSED_ERROR, code="meeting_closed", params=params)
 
 
 def _ensure_open(meeting: Meeting) -> None:
@@ -410,6 +423,46 @@ def agenda_item_rename(*, item: AgendaItem, by: AbstractBaseUser, name: str) -> 
     locked.full_clean()
     locked.save(update_fields=["name", "modified"])
     return locked
+
+
+@transaction.atomic
+def item_document_add(
+    *, item: AgendaItem, by: AbstractBaseUser, uploaded_file: UploadedFile, name: str
+) -> ItemDocument:
+    """Attach a checked document to a free item (a Vorlage's item has the Vorlage's attachments).
+
+    Also after the meeting (a presentation shown, a report handed out), but not to the
+    agenda of a cancelled one. The document is as public as its item.
+    """
+    _ensure_office(by)
+    meeting, locked = _lock_item(item)
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError(
+            MEETING_CLOSED_ERROR, code="meeting_closed", params={"state": meeting.get_state_display()}
+        )
+    if consultation_of(locked) is not None:
+        raise ValidationError(DOCUMENT_ON_VORLAGE_ERROR, code="not_free")
+    inspected = inspect_upload(uploaded_file)
+    document = ItemDocument(agenda_item=locked, name=name.strip() or inspected.file_name)
+    checked_file_set(document, inspected, uploaded_file)
+    document.full_clean()
+    checked_file_save(document)
+    return document
+
+
+@transaction.atomic
+def item_document_remove(*, document: ItemDocument, by: AbstractBaseUser) -> None:
+    """Take a document off its item; the file goes once this commits."""
+    _ensure_office(by)
+    meeting, _locked = _lock_item(document.agenda_item)
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError(
+            MEETING_CLOSED_ERROR, code="meeting_closed", params={"state": meeting.get_state_display()}
+        )
+    stored = ItemDocument.objects.select_for_update().get(pk=document.pk)
+    name, storage = stored.file.name, stored.file.storage
+    stored.delete()
+    transaction.on_commit(partial(storage.delete, name))
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from council.models import Body, Organization
 from council.roles import actor_for
 from resolutions.attachments import InspectedFile, inspect_upload
-from resolutions.models import Attachment, Consultation, Cosignature, Paper, PaperEvent
+from resolutions.models import Attachment, CheckedFile, Consultation, Cosignature, Paper, PaperEvent
 from resolutions.services.numbering import paper_create
 from resolutions.workflow import (
     Transition,
@@ -297,7 +297,8 @@ def paper_draft_create(
 # rollback never loses a file that a row still points to.
 
 
-def _set_file(attachment: Attachment, inspected: InspectedFile, uploaded_file: UploadedFile) -> None:
+def checked_file_set(attachment: CheckedFile, inspected: InspectedFile, uploaded_file: UploadedFile) -> None:
+    """Give an attachment (or an item's document) the checked upload and what its inspection found."""
     # The stored name carries a random part: files are never guessable or overwritten,
     # and the displayed name stays the clean one in `file_name`.
     attachment.file = File(uploaded_file, name=f"{uuid.uuid4().hex[:16]}-{inspected.file_name}")
@@ -308,7 +309,7 @@ def _set_file(attachment: Attachment, inspected: InspectedFile, uploaded_file: U
     attachment.text = inspected.text
 
 
-def _save_with_file(attachment: Attachment) -> None:
+def checked_file_save(attachment: CheckedFile) -> None:
     """Save the row and write the file; if the row fails, do not leave the file behind."""
     try:
         attachment.save()
@@ -342,9 +343,9 @@ def attachment_add(
     inspected = inspect_upload(uploaded_file)
     last = locked.attachments.aggregate(last=Max("order"))["last"] or 0
     attachment = Attachment(paper=locked, attachment_type=attachment_type, name=name, public=public, order=last + 1)
-    _set_file(attachment, inspected, uploaded_file)
+    checked_file_set(attachment, inspected, uploaded_file)
     attachment.full_clean()
-    _save_with_file(attachment)
+    checked_file_save(attachment)
     return attachment
 
 
@@ -354,9 +355,9 @@ def attachment_replace(*, attachment: Attachment, by: AbstractBaseUser, uploaded
     locked = _lock_attachment(attachment, by=by)
     inspected = inspect_upload(uploaded_file)
     old_name, storage = locked.file.name, locked.file.storage
-    _set_file(locked, inspected, uploaded_file)
+    checked_file_set(locked, inspected, uploaded_file)
     locked.full_clean()
-    _save_with_file(locked)
+    checked_file_save(locked)
     transaction.on_commit(partial(storage.delete, old_name))
     return locked
 

@@ -38,6 +38,8 @@ from resolutions.forms.agenda import (
     AgendaTemplateForm,
     DecisionForm,
     FactionVoteFormSet,
+    ItemDocumentForm,
+    ItemDocumentRemoveForm,
     add_service_error,
 )
 from resolutions.models import Consultation
@@ -53,6 +55,8 @@ ITEM_DEFERRED_MESSAGE = _("“%(name)s” was deferred to “%(meeting)s”, as 
 AGENDA_RENUMBERED_MESSAGE = _("The agenda was numbered anew by position.")
 TEMPLATE_APPLIED_MESSAGE = _("The standing items of “%(template)s” are on the agenda (%(count)d added).")
 ITEM_RENAMED_MESSAGE = _("Item %(number)s is now called “%(name)s”.")
+DOCUMENT_ADDED_MESSAGE = _("“%(name)s” is attached to item %(number)s.")
+DOCUMENT_REMOVED_MESSAGE = _("“%(name)s” was taken off its item.")
 UNKNOWN_ACTION_MESSAGE = _("The page sent an action this agenda does not know; reload it and try again.")
 DECISION_RECORDED_MESSAGE = _("Result of item %(number)s recorded: %(result)s.")
 FREE_ITEM_NOTE = _("This item carries no Vorlage, so there is no result to record; note what happened in the minutes.")
@@ -84,12 +88,12 @@ def _invalid(request, meeting: Meeting, form) -> HttpResponse:
 
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
-    """The agenda in order, each item with its decision and its Vorlage's step (three queries)."""
+    """The agenda in order, each item with its decision, its Vorlage's step and its documents (three queries)."""
     steps = Consultation.objects.select_related("paper", "organization").order_by("pk")
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("decision")
-        .prefetch_related(Prefetch("consultations", queryset=steps))
+        .prefetch_related(Prefetch("consultations", queryset=steps), "documents")
         .order_by("order")
     )
 
@@ -227,7 +231,39 @@ def _rename(request, meeting: Meeting):
     return redirect(_agenda_url(meeting))
 
 
+def _add_document(request, meeting: Meeting):
+    form = ItemDocumentForm(request.POST, request.FILES, meeting=meeting)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    try:
+        document = services.item_document_add(
+            item=form.cleaned_data["item"],
+            by=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            name=form.cleaned_data["name"],
+        )
+    except ValidationError as error:
+        return _refused(request, meeting, error)
+    messages.success(request, DOCUMENT_ADDED_MESSAGE % {"name": document.name, "number": document.agenda_item.number})
+    return redirect(_agenda_url(meeting))
+
+
+def _remove_document(request, meeting: Meeting):
+    form = ItemDocumentRemoveForm(request.POST, meeting=meeting)
+    if not form.is_valid():
+        return _invalid(request, meeting, form)
+    document = form.cleaned_data["document"]
+    try:
+        services.item_document_remove(document=document, by=request.user)
+    except ValidationError as error:
+        return _refused(request, meeting, error)
+    messages.success(request, DOCUMENT_REMOVED_MESSAGE % {"name": document.name})
+    return redirect(_agenda_url(meeting))
+
+
 AGENDA_ACTIONS = {
+    "add_document": _add_document,
+    "remove_document": _remove_document,
     "apply_template": _apply_template,
     "rename": _rename,
     "add_paper": _add_paper,
@@ -313,8 +349,9 @@ def agenda_edit(request, pk):
     name and Vorlage, buttons to move it, switch its part, take it off or defer it, and a
     link to its result once the meeting is held; below, the pool of released Vorlagen whose
     next step is with this meeting's organizations, and the form for a free item. POST
-    carries ``action`` (add_paper, add_item, apply_template, rename, reorder, move,
-    set_public, remove, defer, renumber) and calls that action's one service.
+    carries ``action`` (add_paper, add_item, apply_template, rename, add_document,
+    remove_document, reorder, move, set_public, remove, defer, renumber) and calls that
+    action's one service.
 
     **Models:** :model:`council.Meeting`, :model:`council.AgendaItem`,
     :model:`resolutions.Paper`, :model:`resolutions.Consultation`, :model:`resolutions.Decision`

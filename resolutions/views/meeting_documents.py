@@ -13,7 +13,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -25,7 +25,7 @@ from council.models import Attendance, Meeting, Recusal
 from council.roles import actor_for, office_required
 from resolutions import services
 from resolutions.forms.minutes import MinutesForm
-from resolutions.models import Minutes
+from resolutions.models import ItemDocument, Minutes
 
 logger = logging.getLogger(__name__)
 
@@ -195,3 +195,25 @@ def minutes_finalise(request, pk):
             % {"date": timezone.localtime(minutes.finalised_at).strftime("%d.%m.%Y")}
         ]
     return render(request, "resolutions/minutes_finalise.html", {"meeting": meeting, "refusal": refusal})
+
+
+def item_document_download(request, pk, item, document):
+    """Send a free item's document, if the user may see the item (404 otherwise, never a 403).
+
+    **Model:** :model:`resolutions.ItemDocument`
+
+    **Response:** the file as a download under its cleaned name, with the type detected at
+    upload, never sniffed, and never kept by a shared cache.
+    """
+    stored = get_object_or_404(
+        ItemDocument.objects.visible_to(request.user), pk=document, agenda_item_id=item, agenda_item__meeting_id=pk
+    )
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        logger.error("The file of item document %s (%s) is missing from storage.", stored.pk, stored.file.name)
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=stored.file_name, content_type=stored.mime_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True)
+    return response

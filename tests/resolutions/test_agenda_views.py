@@ -517,8 +517,9 @@ def test_builder_queries_do_not_grow_with_the_agenda(
         step.save()
     client.force_login(office)
 
-    # Twelve for the agenda, its pool and the page, one for the body's agenda templates.
-    with django_assert_max_num_queries(13):
+    # Twelve for the agenda, its pool and the page, one for the body's agenda templates, one for
+    # the free items' documents.
+    with django_assert_max_num_queries(14):
         response = client.get(agenda_url(committee_meeting))
 
     assert len(response.context["pool"]) == count

@@ -9,17 +9,19 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from council import services as council_services
 from council.models import AgendaItem, AgendaTemplate, Meeting
 from resolutions import services
-from resolutions.models import Consultation, Decision, FactionVote, Paper, PaperEvent
+from resolutions.models import Consultation, Decision, FactionVote, ItemDocument, Paper, PaperEvent
 from resolutions.queries import next_pending_consultation, pool_for_meeting
 from resolutions.services import (
     ALREADY_DECIDED_ERROR,
     ALREADY_SCHEDULED_ERROR,
     AMENDED_TEXT_ERROR,
     AMENDED_TEXT_MISSING_ERROR,
+    DOCUMENT_ON_VORLAGE_ERROR,
     FACTION_GAP_ERROR,
     FACTION_SUM_ERROR,
     FACTION_TWICE_ERROR,
@@ -46,6 +48,7 @@ from resolutions.services import (
 )
 from tests.council.conftest import at, meeting_of, seat, user_named
 from tests.factories import (
+    TINY_PDF,
     AgendaItemFactory,
     ConsultationFactory,
     DecisionFactory,
@@ -1101,3 +1104,66 @@ def test_a_free_item_is_renamed_and_a_vorlages_item_is_not(office, committee_mee
 
     assert renamed.name == "Mitteilungen"
     _refused(lambda: services.agenda_item_rename(item=committee_item, by=office, name="Anders"), NOT_A_FREE_ITEM_ERROR)
+
+
+# --- documents of free items ------------------------------------------------------------------
+def _pdf(name="bericht.pdf"):
+    return SimpleUploadedFile(name, TINY_PDF, content_type="application/pdf")
+
+
+def test_the_office_attaches_a_document_to_a_free_item(office, committee_meeting):
+    (item,) = _free(committee_meeting, office, "Mitteilungen und Anfragen")
+
+    document = services.item_document_add(item=item, by=office, uploaded_file=_pdf(), name="Bericht zur Kita")
+
+    assert (document.name, document.mime_type, document.agenda_item) == ("Bericht zur Kita", "application/pdf", item)
+    assert len(document.sha512) == 128 and document.file.name.startswith(f"meeting-documents/{committee_meeting.pk}/")
+
+
+def test_a_vorlages_item_carries_the_vorlages_attachments_not_documents(office, committee_item):
+    _refused(
+        lambda: services.item_document_add(item=committee_item, by=office, uploaded_file=_pdf(), name="X"),
+        DOCUMENT_ON_VORLAGE_ERROR,
+    )
+
+
+def test_a_document_that_is_not_what_it_says_is_refused(office, committee_meeting):
+    (item,) = _free(committee_meeting, office, "Mitteilungen")
+    disguised = SimpleUploadedFile(
+        "bericht.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+    )
+
+    with pytest.raises(ValidationError):
+        services.item_document_add(item=item, by=office, uploaded_file=disguised, name="Bericht")
+    assert not ItemDocument.objects.exists()
+
+
+@pytest.mark.parametrize("who", NOT_OFFICE)
+def test_only_the_office_attaches_and_removes_documents(request, office, committee_meeting, who):
+    (item,) = _free(committee_meeting, office, "Mitteilungen")
+    document = services.item_document_add(item=item, by=office, uploaded_file=_pdf(), name="Bericht")
+    user = user_named(request, who)
+
+    _refused(lambda: services.item_document_add(item=item, by=user, uploaded_file=_pdf(), name="X"), ROLE_ERROR)
+    _refused(lambda: services.item_document_remove(document=document, by=user), ROLE_ERROR)
+
+
+def test_a_removed_document_is_gone_with_its_file(office, committee_meeting, django_capture_on_commit_callbacks):
+    (item,) = _free(committee_meeting, office, "Mitteilungen")
+    document = services.item_document_add(item=item, by=office, uploaded_file=_pdf(), name="Bericht")
+    storage, name = document.file.storage, document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_document_remove(document=document, by=office)
+
+    assert not ItemDocument.objects.exists() and not storage.exists(name)
+
+
+def test_a_cancelled_meetings_items_take_no_documents(office, committee_meeting):
+    (item,) = _free(committee_meeting, office, "Mitteilungen")
+    _in_state(committee_meeting, Meeting.State.CANCELLED)
+
+    _refused(
+        lambda: services.item_document_add(item=item, by=office, uploaded_file=_pdf(), name="X"),
+        MEETING_CLOSED_ERROR,
+    )
