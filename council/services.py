@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import invitations
 from .meetings import (
     MEETING_ROLE_ERROR,
     MeetingTransition,
@@ -153,16 +154,26 @@ def _move(meeting: Meeting, transition: MeetingTransition, *, update_fields=()) 
 
 
 @transaction.atomic
-def meeting_invite(*, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None) -> Meeting:
-    """Record that the invitations went out (now, or at `at`).
+def meeting_invite(
+    *, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None, mail: bool = True
+) -> Meeting:
+    """Send the invitations (now, or record them as sent at `at`).
 
+    With `mail`, every person entitled to attend gets the invitation by mail: one dispatch
+    per person is recorded here, and the mails go out in a task once the transaction has
+    committed (`council.invitations`). Without it only the invitation time is recorded (an
+    invitation sent outside Ratsbuch, or imported).
     A late invitation is not refused: the view asks `council.meetings.notice_warning` and
     shows its warning.
     """
     locked = _lock(meeting)
     transition = ensure_meeting_transition(locked, "invite", by=by)
     locked.invited_at = at or timezone.now()
-    return _move(locked, transition, update_fields=["invited_at"])
+    moved = _move(locked, transition, update_fields=["invited_at"])
+    if mail:
+        invitations.dispatches_create(meeting=moved)
+        invitations.invitations_enqueue(moved)
+    return moved
 
 
 @transaction.atomic
