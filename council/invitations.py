@@ -12,10 +12,12 @@ The PDF comes from `settings.RATSBUCH_INVITATION_RENDERER` (resolutions renders 
 does not import resolutions).
 """
 
+import datetime
 import hashlib
 import json
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .mail import compose, new_message_id, site_url
-from .meetings import eligible_attendees, notice_warning
+from .meetings import eligible_attendees, invitation_deadline, notice_warning
 from .models import AgendaItem, InvitationDispatch, Meeting, Person
 
 logger = logging.getLogger(__name__)
@@ -45,7 +47,12 @@ def agenda_version(snapshot: list[dict]) -> str:
     return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def dispatches_create(*, meeting: Meeting, persons: list[Person] | None = None) -> list[InvitationDispatch]:
+def dispatches_create(
+    *,
+    meeting: Meeting,
+    persons: list[Person] | None = None,
+    kind: str = InvitationDispatch.Kind.INVITATION,
+) -> list[InvitationDispatch]:
     """Write a queued dispatch for every person entitled to attend (or for `persons`); no mail yet.
 
     Call inside the invitation's transaction. Everyone with a seat in one of the meeting's
@@ -62,6 +69,7 @@ def dispatches_create(*, meeting: Meeting, persons: list[Person] | None = None) 
             recipient_name=person.name,
             address=person.email,
             insider=person.pk in seated,
+            kind=kind,
             agenda_version=version,
             agenda=snapshot,
             message_id=new_message_id(),
@@ -96,6 +104,43 @@ def meeting_ics(meeting: Meeting) -> bytes:
     return calendar.to_ical()
 
 
+@dataclass(frozen=True)
+class AgendaChange:
+    """One difference between the agenda as mailed before and as mailed now."""
+
+    change: str  # "added", "removed" or "renamed"
+    number: str
+    name: str
+    public: bool
+
+
+def agenda_changes(dispatch: InvitationDispatch) -> list[AgendaChange]:
+    """What changed since the agenda last mailed for the meeting, as the recipient may see it.
+
+    Items are matched by number. A recipient without the non-public part never hears of a
+    non-public item, not even that one was removed.
+    """
+    before = (
+        InvitationDispatch.objects.filter(meeting_id=dispatch.meeting_id, created__lt=dispatch.created)
+        .exclude(agenda_version=dispatch.agenda_version)
+        .order_by("-created", "-pk")
+        .values_list("agenda", flat=True)
+        .first()
+    ) or []
+    old = {item["number"]: item for item in before}
+    new = {item["number"]: item for item in dispatch.agenda}
+    changes = [AgendaChange("added", n, item["name"], item["public"]) for n, item in new.items() if n not in old]
+    changes += [
+        AgendaChange("renamed", n, item["name"], item["public"])
+        for n, item in new.items()
+        if n in old and (item["name"], item["public"]) != (old[n]["name"], old[n]["public"])
+    ]
+    changes += [AgendaChange("removed", n, item["name"], item["public"]) for n, item in old.items() if n not in new]
+    if not dispatch.insider:
+        changes = [change for change in changes if change.public]
+    return changes
+
+
 def _record(dispatch_id: int, **fields) -> None:
     InvitationDispatch.objects.filter(pk=dispatch_id).update(modified=timezone.now(), **fields)
 
@@ -119,16 +164,18 @@ def dispatch_send(*, dispatch_id: int, attempt: int = 1) -> str:
         return "failed"
     meeting = dispatch.meeting
     pdf = import_string(settings.RATSBUCH_INVITATION_RENDERER)(meeting=meeting, insider=dispatch.insider)
+    supplement = dispatch.kind == InvitationDispatch.Kind.SUPPLEMENT
     context = {
         "meeting": meeting,
         "dispatch": dispatch,
+        "changes": agenda_changes(dispatch) if supplement else [],
         "organizations": list(meeting.organizations.all()),
         "meeting_url": site_url(meeting.get_absolute_url()),
         "late": notice_warning(meeting, meeting.invited_at or timezone.now()) is not None,
     }
     message = compose(
         to=dispatch.address,
-        template="invitation",
+        template="supplement" if supplement else "invitation",
         context=context,
         body=meeting.body,
         message_id=dispatch.message_id,
@@ -162,3 +209,39 @@ def invitations_enqueue(meeting: Meeting) -> None:
 
     meeting_id = meeting.pk
     transaction.on_commit(lambda: invitations_mail.enqueue(meeting_id))
+
+
+# --- the record the office sees ---------------------------------------------------------
+@dataclass(frozen=True)
+class DispatchRecord:
+    """The dispatches of a meeting for its page: every row, and who was not reached in time."""
+
+    dispatches: list[InvitationDispatch]
+    not_in_time: list[InvitationDispatch]
+    deadline: datetime.datetime
+    agenda_changed: bool
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for d in self.dispatches if d.state == InvitationDispatch.State.SENT)
+
+
+def dispatch_record(meeting: Meeting) -> DispatchRecord | None:
+    """What the meeting page shows the office about the mailed invitations; None before any."""
+    dispatches = list(meeting.dispatches.order_by("created", "recipient_name", "pk"))
+    if not dispatches:
+        return None
+    deadline = invitation_deadline(meeting)
+    # Who got no invitation before the Ladungsfrist ended: failed, still queued, or sent late.
+    invited = [d for d in dispatches if d.kind == InvitationDispatch.Kind.INVITATION]
+    now = timezone.now()
+    not_in_time = [
+        d
+        for d in invited
+        if d.state == InvitationDispatch.State.FAILED
+        or (d.state == InvitationDispatch.State.QUEUED and now > deadline)
+        or (d.sent_at is not None and d.sent_at > deadline)
+    ]
+    latest = dispatches[-1].agenda_version
+    changed = meeting.state == Meeting.State.INVITED and agenda_version(agenda_snapshot(meeting)) != latest
+    return DispatchRecord(dispatches=dispatches, not_in_time=not_in_time, deadline=deadline, agenda_changed=changed)

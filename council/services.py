@@ -26,7 +26,7 @@ from .meetings import (
     meeting_day,
     seat_memberships,
 )
-from .models import Attendance, Body, Location, Meeting, Organization, Person
+from .models import Attendance, Body, InvitationDispatch, Location, Meeting, Organization, Person
 from .roles import actor_for
 
 MEETING_END_BEFORE_START_ERROR = _("The meeting cannot end before it starts; check the end time.")
@@ -44,6 +44,8 @@ ATTENDANCE_TOO_EARLY_ERROR = _(
     "The attendance is recorded once the meeting has started; this meeting starts on %(start)s."
 )
 ATTENDANCE_CANCELLED_ERROR = _("This meeting was cancelled; nobody attended it.")
+SUPPLEMENT_STATE_ERROR = _("This meeting is “%(state)s”; a Nachtrag goes out only for an invited meeting.")
+SUPPLEMENT_UNCHANGED_ERROR = _("The agenda has not changed since it was mailed; there is nothing for a Nachtrag.")
 NOT_EDITABLE_MEETING_FIELD_ERROR = "These fields of a meeting are not edited through this service: %s"
 
 # What the office edits on a planned meeting; the state and the invitation time move only
@@ -174,6 +176,21 @@ def meeting_invite(
         invitations.dispatches_create(meeting=moved)
         invitations.invitations_enqueue(moved)
     return moved
+
+
+@transaction.atomic
+def meeting_supplement(*, meeting: Meeting, by: AbstractBaseUser) -> list:
+    """Mail a Nachtrag with the changes of the agenda since the invitation to everyone entitled."""
+    locked = _lock(meeting)
+    _ensure_office(by)
+    if locked.state != Meeting.State.INVITED:
+        raise ValidationError(SUPPLEMENT_STATE_ERROR, code="wrong_state", params={"state": locked.get_state_display()})
+    record = invitations.dispatch_record(locked)
+    if record is None or not record.agenda_changed:
+        raise ValidationError(SUPPLEMENT_UNCHANGED_ERROR, code="unchanged")
+    dispatches = invitations.dispatches_create(meeting=locked, kind=InvitationDispatch.Kind.SUPPLEMENT)
+    invitations.invitations_enqueue(locked)
+    return dispatches
 
 
 @transaction.atomic

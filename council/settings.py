@@ -193,7 +193,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The licence the OParl API states for the council's data (a URL, e.g. of CC BY 4.0);
 # empty: no licence is claimed, as the operator has to decide it, not the software.
 RATSBUCH_OPARL_LICENSE = os.environ.get("RATSBUCH_OPARL_LICENSE", "")
-RATSBUCH_DECISION_FOLLOWERS = ["alliances.services.membership_follow_decision"]
+RATSBUCH_DECISION_FOLLOWERS = [
+    "alliances.services.membership_follow_decision",
+    "resolutions.mailing.decision_recorded",  # the originating unit hears of the decision by mail
+]
 
 # What the search at /suche/ looks through, in this order: each app declares its own
 # sources (`council.search.SearchSource`), so that council does not import the apps that

@@ -13,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from council import services
 from council.forms import NAME_SUGGESTIONS_ID, AttendanceForm, MeetingForm
+from council.invitations import dispatch_record
 from council.meetings import (
     allowed_meeting_transitions,
     display_time,
@@ -24,7 +26,7 @@ from council.meetings import (
     meeting_transition_refusal,
     notice_warning,
 )
-from council.models import Attendance, Body, Meeting
+from council.models import Attendance, Body, InvitationDispatch, Meeting
 from council.roles import actor_for, office_required
 
 NO_BODY_MESSAGE = _("No municipality has been set up yet; an administrator adds it first.")
@@ -58,10 +60,16 @@ TRANSITION_DESCRIPTIONS = {
     ),
 }
 TRANSITION_SUCCESS_MESSAGES = {
-    "invite": _("The invitations to “%(meeting)s” are recorded as sent on %(moment)s."),
+    "invite": _(
+        "The invitations to “%(meeting)s” went out on %(moment)s; the mails are sent in the background, "
+        "the dispatch record on this page shows who has received one."
+    ),
     "hold": _("“%(meeting)s” is marked as held; record the attendance and the results now."),
     "cancel": _("“%(meeting)s” was cancelled; the Vorlagen on its agenda are back in the pool."),
 }
+
+
+SUPPLEMENT_SENT_MESSAGE = _("A Nachtrag to “%(meeting)s” is being mailed to %(count)d persons.")
 
 
 def office_body(request) -> Body:
@@ -88,6 +96,7 @@ def meeting_office_actions(meeting: Meeting, user) -> dict:
         "transitions": transitions,
         "late_invitation": notice_warning(meeting, timezone.now()) if "invite" in allowed else None,
         "may_record_attendance": meeting.state != Meeting.State.CANCELLED,
+        "dispatch_record": dispatch_record(meeting),
     }
 
 
@@ -281,3 +290,71 @@ def attendance_edit(request, pk):
         "starts_later": meeting.state != Meeting.State.HELD and meeting.start > timezone.now(),
     }
     return render(request, "council/attendance_form.html", context)
+
+
+@require_POST
+@office_required
+def meeting_supplement(request, pk):
+    """Mail a Nachtrag with the agenda's changes since the invitation (council office, POST only).
+
+    **Models:** :model:`council.Meeting`, :model:`council.InvitationDispatch`
+
+    **Response:** a redirect to the meeting's dispatch record with a message saying what happened.
+    """
+    meeting = _meeting(pk)
+    try:
+        dispatches = services.meeting_supplement(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, SUPPLEMENT_SENT_MESSAGE % {"count": len(dispatches), "meeting": meeting.name})
+    return redirect(_detail_url(meeting) + "#versand")
+
+
+OUTBOX_FAILED_DISPATCHES = 100
+
+
+@office_required
+def outbox(request):
+    """Show the council office what went out and what failed: the outbox, failed mails and tasks.
+
+    Under `make run` mail is not sent but written into a folder; this page shows it, so that
+    invitations and alerts can be read in the browser. In production the folder is empty
+    and the page lists only failures.
+
+    **Models:** :model:`council.InvitationDispatch`, ``django_tasks_db.DBTaskResult``
+
+    **Template:** :template:`council/outbox.html`
+
+    **Context:**
+
+    ``messages_out``
+        The newest messages of the development outbox (:class:`council.mail.OutboxMessage`), newest first.
+    ``outbox_active``
+        Whether mail goes to the outbox folder (development) rather than to a mail server.
+    ``failed_dispatches``
+        The latest invitations that could not be delivered, with their meetings.
+    ``failed_tasks``
+        The latest background tasks that failed for good (database queue only), newest first.
+    """
+    from django.conf import settings
+
+    from council.mail import outbox_messages
+
+    failed_tasks = []
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        from django_tasks_db.models import DBTaskResult
+
+        failed_tasks = list(DBTaskResult.objects.failed().order_by("-finished_at")[:50])
+    failed_dispatches = (
+        InvitationDispatch.objects.filter(state=InvitationDispatch.State.FAILED)
+        .select_related("meeting")
+        .order_by("-modified")[:OUTBOX_FAILED_DISPATCHES]
+    )
+    context = {
+        "messages_out": outbox_messages(),
+        "outbox_active": settings.EMAIL_BACKEND == "council.mail.OutboxBackend",
+        "failed_dispatches": failed_dispatches,
+        "failed_tasks": failed_tasks,
+    }
+    return render(request, "council/outbox.html", context)
