@@ -108,6 +108,10 @@ def subscription_request(
         raise ValidationError(UNKNOWN_TARGET_ERROR, code="unknown_target")
     if target != Subscription.Target.ORGANIZATION and not key:
         raise ValidationError(UNKNOWN_TARGET_ERROR, code="unknown_target")
+    # Only a Vorlage the follower may read can be followed: the mails must not even confirm
+    # that a hidden one exists.
+    if target == Subscription.Target.PAPER and not import_string(settings.RATSBUCH_FOLLOWABLE_PAPER)(key, user):
+        raise ValidationError(UNKNOWN_TARGET_ERROR, code="unknown_target")
     lookup = {"email": email, "target": target}
     lookup.update({"organization": organization} if organization else {"key": key, "organization": None})
     subscription = Subscription.objects.filter(**lookup).first()

@@ -263,3 +263,5 @@ RATSBUCH_INVITATION_RENDERER = "resolutions.services.invitation_render"
 # What a follower's digest holds, as `items(subscription, since, user) -> list[DigestItem]`;
 # each app names the news of what it knows (dotted paths, like the decision followers).
 RATSBUCH_DIGEST_SOURCES = ["resolutions.following.digest_items"]
+# Whether a Vorlage may be followed, as `followable(reference, user) -> bool` (it must be visible).
+RATSBUCH_FOLLOWABLE_PAPER = "resolutions.following.paper_followable"

@@ -9,6 +9,7 @@ their own organizations.
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,12 @@ def _decision_item(decision: Decision) -> DigestItem:
         moment=decision.created,
         kind=_("Decision"),
     )
+
+
+def paper_followable(reference: str, user) -> bool:
+    """Whether `user` (None or anonymous: the public) may follow the Vorlage with this KSD number."""
+    user = user if user is not None else AnonymousUser()
+    return Paper.objects.visible_to(user).filter(reference=reference, released_at__isnull=False).exists()
 
 
 def digest_items(subscription: Subscription, since: datetime.datetime, user) -> list[DigestItem]:

@@ -247,3 +247,26 @@ def test_a_follower_of_a_search_gets_public_hits_only(committee, smtp_server):
 
     text = text_of(smtp_server.messages[0])
     assert public.reference in text and secret.reference not in text
+
+
+def test_a_hidden_vorlage_cannot_be_followed_by_the_public(committee):
+    secret = _released(committee, public=False)
+    draft = ReleasedPaperFactory(body=committee.body, released_at=None)
+
+    for paper in (secret, draft):
+        with pytest.raises(ValidationError) as excinfo:
+            following.subscription_request(email="a@example.org", target="paper", key=paper.reference)
+        assert messages_of(excinfo.value) == [UNKNOWN_TARGET_ERROR]
+    assert not Subscription.objects.exists()
+
+
+def test_a_member_may_follow_a_non_public_vorlage_of_their_organization(committee, member):
+    member.email = "member@example.org"
+    member.save()
+    secret = _released(committee, public=False)
+
+    subscription = following.subscription_request(
+        email="member@example.org", target="paper", key=secret.reference, user=member
+    )
+
+    assert subscription.user == member
