@@ -47,8 +47,9 @@ TRANSITION_SERVICES = {
 }
 TRANSITION_DESCRIPTIONS = {
     "invite": _(
-        "Records that the invitations with the agenda go out now. If the start changes afterwards, the meeting "
-        "goes back to “scheduled” and is invited again."
+        "Mails the invitation with the agenda (PDF) and the appointment (.ics) to every member of the meeting's "
+        "organizations now, and records each dispatch. If the start changes afterwards, the meeting goes back to "
+        "“scheduled” and is invited again."
     ),
     "hold": _(
         "Marks the meeting as held. Its agenda can then no longer be changed; the attendance, the results and the "
@@ -217,6 +218,8 @@ def meeting_transition(request, pk, transition):
         The messages saying why the step is not possible now, else empty.
     ``late_invitation``
         For ``invite``: the Ladungsfrist warning when the invitation would be late, else None.
+    ``recipients``, ``without_address``
+        For ``invite``: the persons who will be mailed the invitation, and those of them without an address.
     """
     if transition not in TRANSITION_SERVICES:
         raise Http404
@@ -236,7 +239,10 @@ def meeting_transition(request, pk, transition):
     elif (error := meeting_transition_refusal(meeting, transition, by=request.user)) is not None:
         refusal = error.messages
     late = notice_warning(meeting, timezone.now()) if transition == "invite" and not refusal else None
+    recipients = [attendee.person for attendee in eligible_attendees(meeting)] if transition == "invite" else []
     context = {
+        "recipients": recipients,
+        "without_address": [person for person in recipients if not person.email],
         "meeting": meeting,
         "transition": get_meeting_transition(transition),
         "description": TRANSITION_DESCRIPTIONS[transition],

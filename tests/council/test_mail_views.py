@@ -269,3 +269,17 @@ def test_a_scheduled_meeting_gets_no_nachtrag(office, upcoming):
     with pytest.raises(ValidationError):
         services.meeting_supplement(meeting=upcoming, by=office)
     assert Meeting.objects.get(pk=upcoming.pk).state == Meeting.State.SCHEDULED
+
+
+def test_the_invitation_page_names_who_gets_no_mail(client, office, upcoming, committee):
+    with_address = seat(committee, family_name="Mitadresse")
+    with_address.email = "mit@example.org"
+    with_address.save()
+    seat(committee, family_name="Ohneadresse")
+    client.force_login(office)
+
+    response = client.get(reverse("council:meeting_transition", kwargs={"pk": upcoming.pk, "transition": "invite"}))
+
+    assert len(response.context["recipients"]) == 2
+    assert [person.family_name for person in response.context["without_address"]] == ["Ohneadresse"]
+    assert 'class="alert alert-warning without-address"' in response.text
