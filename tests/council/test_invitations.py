@@ -185,3 +185,52 @@ def test_the_mail_lists_the_place_and_a_link(office, committee, smtp_server, dja
     _invite(meeting, office, django_capture_on_commit_callbacks)
 
     assert f"/sitzungen/{meeting.pk}/" in text_of(smtp_server.to("ort@example.org")[0])
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The embedded default of `make run`: tasks wait in the database for `db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def _work_the_queue():
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, interval=0.01, verbosity=0)
+
+
+def test_the_database_queue_holds_the_mail_until_the_worker_runs(
+    transactional_db, database_queue, office, upcoming, seats, smtp_server
+):
+    from django_tasks_db.models import DBTaskResult
+
+    services.meeting_invite(meeting=upcoming, by=office)
+    assert smtp_server.messages == []
+    assert DBTaskResult.objects.count() == 1  # the office's request only queued the mailing
+
+    _work_the_queue()
+
+    assert len(smtp_server.messages) == 3
+    assert set(InvitationDispatch.objects.values_list("state", flat=True)) == {D.SENT}
+    assert DBTaskResult.objects.successful().count() == 4  # the mailing, then one task per member
+
+
+def test_a_task_that_fails_for_good_is_shown_to_the_office(
+    transactional_db, database_queue, client, office, upcoming, seats, smtp_server, settings
+):
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    settings.RATSBUCH_TASK_ATTEMPTS = 2
+    smtp_server.fail_next(100)
+    services.meeting_invite(meeting=upcoming, by=office)
+
+    _work_the_queue()
+
+    assert {(d.state, d.attempts) for d in InvitationDispatch.objects.all()} == {(D.FAILED, 2)}
+    assert DBTaskResult.objects.failed().count() == 3  # the second attempt of each
+    client.force_login(office)
+    response = client.get(reverse("council:outbox"))
+    assert len(response.context["failed_tasks"]) == 3
+    assert len(response.context["failed_dispatches"]) == 3
+    assert "invitation_mail" in response.text
