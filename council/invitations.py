@@ -141,6 +141,22 @@ def agenda_changes(dispatch: InvitationDispatch) -> list[AgendaChange]:
     return changes
 
 
+# The PDFs of the mailing a worker is sending: every member of one mailing gets the same
+# document, rendered (and cached in storage) once by `invitations_prepare`; keeping the last
+# few here spares each of the sixty tasks the template and its queries.
+_PDFS: dict[tuple, bytes] = {}
+_PDFS_KEPT = 4
+
+
+def _invitation_pdf(meeting: Meeting, dispatch: InvitationDispatch) -> bytes:
+    key = (meeting.pk, dispatch.insider, dispatch.agenda_version, meeting.invited_at, meeting.modified)
+    if key not in _PDFS:
+        while len(_PDFS) >= _PDFS_KEPT:
+            _PDFS.pop(next(iter(_PDFS)))
+        _PDFS[key] = import_string(settings.RATSBUCH_INVITATION_RENDERER)(meeting=meeting, insider=dispatch.insider)
+    return _PDFS[key]
+
+
 def _record(dispatch_id: int, **fields) -> None:
     InvitationDispatch.objects.filter(pk=dispatch_id).update(modified=timezone.now(), **fields)
 
@@ -163,7 +179,7 @@ def dispatch_send(*, dispatch_id: int, attempt: int = 1) -> str:
         _record(dispatch_id, state=InvitationDispatch.State.FAILED, error=NO_ADDRESS_ERROR, attempts=attempt)
         return "failed"
     meeting = dispatch.meeting
-    pdf = import_string(settings.RATSBUCH_INVITATION_RENDERER)(meeting=meeting, insider=dispatch.insider)
+    pdf = _invitation_pdf(meeting, dispatch)
     supplement = dispatch.kind == InvitationDispatch.Kind.SUPPLEMENT
     context = {
         "meeting": meeting,
