@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .mail import compose, new_message_id, site_url
-from .meetings import eligible_attendees, invitation_deadline, notice_warning
+from .meetings import eligible_attendees, invitation_deadline, notice_warning, seat_memberships
 from .models import AgendaItem, InvitationDispatch, Meeting, Person
 
 logger = logging.getLogger(__name__)
@@ -47,19 +47,39 @@ def agenda_version(snapshot: list[dict]) -> str:
     return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()[:12]
 
 
+# A deputy (stellvertretendes Mitglied) holds a seat without a vote that stands in for a
+# member; whether deputies are invited too is the office's choice. A deputy chair votes and is
+# a member. Matched in lower case, as `council.queries.DEPUTY_ROLE_PARTS`.
+DEPUTY_ROLE_PART = "stellv"
+
+
+def deputy_ids(meeting: Meeting) -> set[int]:
+    """The persons whose only seats in the meeting's organizations are deputies' seats."""
+    seats: dict[int, bool] = {}
+    for person_id, voting_right, role in seat_memberships(meeting).values_list("person_id", "voting_right", "role"):
+        deputy = not voting_right and DEPUTY_ROLE_PART in role.lower()
+        seats[person_id] = seats.get(person_id, True) and deputy
+    return {person_id for person_id, deputy in seats.items() if deputy}
+
+
 def dispatches_create(
     *,
     meeting: Meeting,
     persons: list[Person] | None = None,
     kind: str = InvitationDispatch.Kind.INVITATION,
+    deputies: bool = True,
 ) -> list[InvitationDispatch]:
     """Write a queued dispatch for every person entitled to attend (or for `persons`); no mail yet.
 
     Call inside the invitation's transaction. Everyone with a seat in one of the meeting's
-    organizations is entitled to the non-public part.
+    organizations is entitled to the non-public part; without `deputies`, those who only
+    hold deputies' seats are left out.
     """
     seated = {attendee.person.pk: attendee.person for attendee in eligible_attendees(meeting)}
     recipients = persons if persons is not None else list(seated.values())
+    if not deputies:
+        left_out = deputy_ids(meeting)
+        recipients = [person for person in recipients if person.pk not in left_out]
     snapshot = agenda_snapshot(meeting)
     version = agenda_version(snapshot)
     dispatches = [

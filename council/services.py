@@ -157,14 +157,20 @@ def _move(meeting: Meeting, transition: MeetingTransition, *, update_fields=()) 
 
 @transaction.atomic
 def meeting_invite(
-    *, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None, mail: bool = True
+    *,
+    meeting: Meeting,
+    by: AbstractBaseUser,
+    at: datetime.datetime | None = None,
+    mail: bool = True,
+    deputies: bool = True,
 ) -> Meeting:
     """Send the invitations (now, or record them as sent at `at`).
 
     With `mail`, every person entitled to attend gets the invitation by mail: one dispatch
     per person is recorded here, and the mails go out in a task once the transaction has
-    committed (`council.invitations`). Without it only the invitation time is recorded (an
-    invitation sent outside Ratsbuch, or imported).
+    committed (`council.invitations`); the deputies (stellvertretende Mitglieder) too unless
+    `deputies` is False. Without `mail` only the invitation time is recorded (an invitation
+    sent outside Ratsbuch, or imported).
     A late invitation is not refused: the view asks `council.meetings.notice_warning` and
     shows its warning.
     """
@@ -173,7 +179,7 @@ def meeting_invite(
     locked.invited_at = at or timezone.now()
     moved = _move(locked, transition, update_fields=["invited_at"])
     if mail:
-        invitations.dispatches_create(meeting=moved)
+        invitations.dispatches_create(meeting=moved, deputies=deputies)
         invitations.invitations_enqueue(moved)
     return moved
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from council import services
 from council.forms import NAME_SUGGESTIONS_ID, AttendanceForm, MeetingForm
-from council.invitations import dispatch_record
+from council.invitations import deputy_ids, dispatch_record
 from council.meetings import (
     allowed_meeting_transitions,
     display_time,
@@ -218,8 +218,10 @@ def meeting_transition(request, pk, transition):
         The messages saying why the step is not possible now, else empty.
     ``late_invitation``
         For ``invite``: the Ladungsfrist warning when the invitation would be late, else None.
-    ``recipients``, ``without_address``
-        For ``invite``: the persons who will be mailed the invitation, and those of them without an address.
+    ``recipients``, ``without_address``, ``deputies``
+        For ``invite``: the persons who will be mailed the invitation, those of them without an
+        address, and the deputies among them (the office may leave them out: POST ``invite_form``
+        without ``deputies``).
     """
     if transition not in TRANSITION_SERVICES:
         raise Http404
@@ -227,7 +229,10 @@ def meeting_transition(request, pk, transition):
     refusal = []
     if request.method == "POST":
         try:
-            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user)
+            options = {}
+            if transition == "invite" and "invite_form" in request.POST:
+                options["deputies"] = "deputies" in request.POST
+            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user, **options)
         except ValidationError as error:
             refusal = error.messages
         else:
@@ -240,9 +245,11 @@ def meeting_transition(request, pk, transition):
         refusal = error.messages
     late = notice_warning(meeting, timezone.now()) if transition == "invite" and not refusal else None
     recipients = [attendee.person for attendee in eligible_attendees(meeting)] if transition == "invite" else []
+    deputies = deputy_ids(meeting) if transition == "invite" else set()
     context = {
         "recipients": recipients,
         "without_address": [person for person in recipients if not person.email],
+        "deputies": [person for person in recipients if person.pk in deputies],
         "meeting": meeting,
         "transition": get_meeting_transition(transition),
         "description": TRANSITION_DESCRIPTIONS[transition],

@@ -9,7 +9,7 @@ from council import services
 from council.invitations import NO_ADDRESS_ERROR, agenda_snapshot, agenda_version
 from council.models import InvitationDispatch
 from tests.council.conftest import at, meeting_of, seat
-from tests.factories import AgendaItemFactory, CommitteeFactory, PersonFactory
+from tests.factories import AgendaItemFactory, CommitteeFactory, MembershipFactory, PersonFactory
 from tests.smtp import attachments_of, text_of
 
 D = InvitationDispatch.State
@@ -234,3 +234,40 @@ def test_a_task_that_fails_for_good_is_shown_to_the_office(
     assert len(response.context["failed_tasks"]) == 3
     assert len(response.context["failed_dispatches"]) == 3
     assert "invitation_mail" in response.text
+
+
+@pytest.fixture
+def deputy(committee):
+    person = PersonFactory(body=committee.body, family_name="Vertreterin", email="vertreterin@example.org")
+    MembershipFactory(person=person, organization=committee, role="stellvertretendes Mitglied", voting_right=False)
+    return person
+
+
+def test_deputies_are_invited_unless_the_office_leaves_them_out(
+    office, upcoming, seats, deputy, smtp_server, django_capture_on_commit_callbacks
+):
+    _invite(upcoming, office, django_capture_on_commit_callbacks, deputies=False)
+
+    assert smtp_server.to("vertreterin@example.org") == []
+    assert not InvitationDispatch.objects.filter(person=deputy).exists()
+    assert len(smtp_server.messages) == 3
+
+
+def test_deputies_are_invited_by_default_with_the_whole_agenda(
+    office, upcoming, seats, deputy, smtp_server, django_capture_on_commit_callbacks
+):
+    _invite(upcoming, office, django_capture_on_commit_callbacks)
+
+    assert InvitationDispatch.objects.get(person=deputy).insider is True
+    assert len(smtp_server.to("vertreterin@example.org")) == 1
+
+
+def test_a_deputy_chair_is_a_member_not_a_deputy(upcoming, committee):
+    from council.invitations import deputy_ids
+
+    chair = PersonFactory(body=committee.body)
+    MembershipFactory(person=chair, organization=committee, role="stellvertretende Vorsitzende", voting_right=True)
+    both = PersonFactory(body=committee.body)
+    MembershipFactory(person=both, organization=committee, role="stellvertretendes Mitglied", voting_right=False)
+
+    assert deputy_ids(upcoming) == {both.pk}

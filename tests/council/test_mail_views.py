@@ -283,3 +283,21 @@ def test_the_invitation_page_names_who_gets_no_mail(client, office, upcoming, co
     assert len(response.context["recipients"]) == 2
     assert [person.family_name for person in response.context["without_address"]] == ["Ohneadresse"]
     assert 'class="alert alert-warning without-address"' in response.text
+
+
+def test_the_office_may_leave_the_deputies_out(client, office, upcoming, committee, django_capture_on_commit_callbacks):
+    from tests.factories import MembershipFactory, PersonFactory
+
+    member = seat(committee, family_name="Mitglied")
+    deputy = PersonFactory(body=committee.body, family_name="Vertreter")
+    MembershipFactory(person=deputy, organization=committee, role="stellvertretendes Mitglied", voting_right=False)
+    url = reverse("council:meeting_transition", kwargs={"pk": upcoming.pk, "transition": "invite"})
+    client.force_login(office)
+
+    page = client.get(url)
+    assert page.context["deputies"] == [deputy]
+    assert 'id="invite-deputies"' in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"invite_form": "1"})
+
+    assert list(InvitationDispatch.objects.values_list("person", flat=True)) == [member.pk]
