@@ -256,6 +256,7 @@ class DispatchRecord:
     not_in_time: list[InvitationDispatch]
     deadline: datetime.datetime
     agenda_changed: bool
+    may_retry: bool = False  # failed invitations the office can send again
 
     @property
     def sent(self) -> int:
@@ -280,4 +281,9 @@ def dispatch_record(meeting: Meeting) -> DispatchRecord | None:
     ]
     latest = dispatches[-1].agenda_version
     changed = meeting.state == Meeting.State.INVITED and agenda_version(agenda_snapshot(meeting)) != latest
-    return DispatchRecord(dispatches=dispatches, not_in_time=not_in_time, deadline=deadline, agenda_changed=changed)
+    failed = meeting.state == Meeting.State.INVITED and any(
+        d.state == InvitationDispatch.State.FAILED for d in dispatches
+    )
+    return DispatchRecord(
+        dispatches=dispatches, not_in_time=not_in_time, deadline=deadline, agenda_changed=changed, may_retry=failed
+    )

@@ -46,6 +46,7 @@ ATTENDANCE_TOO_EARLY_ERROR = _(
 ATTENDANCE_CANCELLED_ERROR = _("This meeting was cancelled; nobody attended it.")
 SUPPLEMENT_STATE_ERROR = _("This meeting is “%(state)s”; a Nachtrag goes out only for an invited meeting.")
 SUPPLEMENT_UNCHANGED_ERROR = _("The agenda has not changed since it was mailed; there is nothing for a Nachtrag.")
+RETRY_STATE_ERROR = _("This meeting is “%(state)s”; failed invitations are sent again only for an invited meeting.")
 NOT_EDITABLE_MEETING_FIELD_ERROR = "These fields of a meeting are not edited through this service: %s"
 
 # What the office edits on a planned meeting; the state and the invitation time move only
@@ -197,6 +198,31 @@ def meeting_supplement(*, meeting: Meeting, by: AbstractBaseUser) -> list:
     dispatches = invitations.dispatches_create(meeting=locked, kind=InvitationDispatch.Kind.SUPPLEMENT)
     invitations.invitations_enqueue(locked)
     return dispatches
+
+
+@transaction.atomic
+def meeting_dispatches_retry(*, meeting: Meeting, by: AbstractBaseUser) -> int:
+    """Queue the failed invitations of a meeting again, to the persons' current addresses.
+
+    For the office after it corrected an address or the mail server is back; each keeps its
+    Message-ID and agenda, so it is the same invitation, not a new one. Returns how many.
+    """
+    locked = _lock(meeting)
+    _ensure_office(by)
+    if locked.state != Meeting.State.INVITED:
+        raise ValidationError(RETRY_STATE_ERROR, code="wrong_state", params={"state": locked.get_state_display()})
+    failed = list(
+        InvitationDispatch.objects.filter(meeting=locked, state=InvitationDispatch.State.FAILED).select_related(
+            "person"
+        )
+    )
+    for dispatch in failed:
+        dispatch.address = dispatch.person.email if dispatch.person else dispatch.address
+        dispatch.state, dispatch.attempts, dispatch.error = InvitationDispatch.State.QUEUED, 0, ""
+        dispatch.save(update_fields=["address", "state", "attempts", "error", "modified"])
+    if failed:
+        invitations.invitations_enqueue(locked)
+    return len(failed)
 
 
 @transaction.atomic

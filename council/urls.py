@@ -35,6 +35,7 @@ council_patterns = [
     path("sitzungen/<int:pk>/status/<slug:transition>/", office.meeting_transition, name="meeting_transition"),
     path("sitzungen/<int:pk>/anwesenheit/", office.attendance_edit, name="attendance_edit"),
     path("sitzungen/<int:pk>/nachtrag/", office.meeting_supplement, name="meeting_supplement"),
+    path("sitzungen/<int:pk>/versand-wiederholen/", office.meeting_dispatches_retry, name="meeting_dispatches_retry"),
     path("postausgang/", office.outbox, name="outbox"),
 ]
 

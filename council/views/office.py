@@ -70,6 +70,7 @@ TRANSITION_SUCCESS_MESSAGES = {
 }
 
 
+RETRY_QUEUED_MESSAGE = _("%(count)d failed invitations to “%(meeting)s” are being sent again.")
 SUPPLEMENT_SENT_MESSAGE = _("A Nachtrag to “%(meeting)s” is being mailed to %(count)d persons.")
 
 
@@ -371,3 +372,22 @@ def outbox(request):
         "failed_tasks": failed_tasks,
     }
     return render(request, "council/outbox.html", context)
+
+
+@require_POST
+@office_required
+def meeting_dispatches_retry(request, pk):
+    """Send the failed invitations of a meeting again, to the current addresses (council office, POST only).
+
+    **Models:** :model:`council.Meeting`, :model:`council.InvitationDispatch`
+
+    **Response:** a redirect to the meeting's dispatch record with a message saying what happened.
+    """
+    meeting = _meeting(pk)
+    try:
+        count = services.meeting_dispatches_retry(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, RETRY_QUEUED_MESSAGE % {"count": count, "meeting": meeting.name})
+    return redirect(_detail_url(meeting) + "#versand")

@@ -301,3 +301,47 @@ def test_the_office_may_leave_the_deputies_out(client, office, upcoming, committ
         client.post(url, {"invite_form": "1"})
 
     assert list(InvitationDispatch.objects.values_list("person", flat=True)) == [member.pk]
+
+
+# --- sending failed invitations again -----------------------------------------------------
+def test_the_office_sends_a_failed_invitation_again_after_correcting_the_address(
+    client, office, invited, smtp_server, django_capture_on_commit_callbacks
+):
+    failed = InvitationDispatch.objects.get(state="failed")
+    failed.person.email = "ohnemail@example.org"
+    failed.person.save()
+    client.force_login(office)
+    page = client.get(reverse("council:meeting_detail", kwargs={"pk": invited.pk}))
+    assert 'data-action="retry-dispatches"' in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("council:meeting_dispatches_retry", kwargs={"pk": invited.pk}))
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert (failed.state, failed.address) == ("sent", "ohnemail@example.org")
+    [message] = smtp_server.to("ohnemail@example.org")
+    assert str(message["Message-ID"]) == failed.message_id
+    assert len(smtp_server.messages) == 3  # the two delivered ones are not sent again
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("member", 403), ("clerk", 403)])
+def test_only_the_office_sends_failed_invitations_again(client, request, who, status, invited):
+    login(client, request, who)
+    assert client.post(reverse("council:meeting_dispatches_retry", kwargs={"pk": invited.pk})).status_code == status
+    assert InvitationDispatch.objects.filter(state="failed").count() == 1
+
+
+def test_sending_again_takes_no_get(client, office, invited):
+    client.force_login(office)
+    assert client.get(reverse("council:meeting_dispatches_retry", kwargs={"pk": invited.pk})).status_code == 405
+
+
+def test_failed_invitations_of_a_held_meeting_are_not_sent_again(client, office, invited):
+    Meeting.objects.filter(pk=invited.pk).update(state=Meeting.State.HELD)
+    client.force_login(office)
+
+    response = client.post(reverse("council:meeting_dispatches_retry", kwargs={"pk": invited.pk}))
+
+    assert InvitationDispatch.objects.filter(state="failed").count() == 1
+    assert flashed(response) == [str(services.RETRY_STATE_ERROR % {"state": Meeting.State.HELD.label})]
