@@ -350,16 +350,21 @@ def outbox(request):
         The latest invitations that could not be delivered, with their meetings.
     ``failed_tasks``
         The latest background tasks that failed for good (database queue only), newest first.
+    ``waiting_tasks``, ``running_tasks``
+        How many tasks wait in the database queue and how many run now; None with another queue.
     """
     from django.conf import settings
 
     from council.mail import outbox_messages
 
-    failed_tasks = []
+    failed_tasks, waiting, running = [], None, None
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        from django_tasks import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
         failed_tasks = list(DBTaskResult.objects.failed().order_by("-finished_at")[:50])
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+        running = DBTaskResult.objects.running().count()
     failed_dispatches = (
         InvitationDispatch.objects.filter(state=InvitationDispatch.State.FAILED)
         .select_related("meeting")
@@ -370,6 +375,8 @@ def outbox(request):
         "outbox_active": settings.EMAIL_BACKEND == "council.mail.OutboxBackend",
         "failed_dispatches": failed_dispatches,
         "failed_tasks": failed_tasks,
+        "waiting_tasks": waiting,
+        "running_tasks": running,
     }
     return render(request, "council/outbox.html", context)
 

@@ -200,13 +200,16 @@ def _work_the_queue():
 
 
 def test_the_database_queue_holds_the_mail_until_the_worker_runs(
-    transactional_db, database_queue, office, upcoming, seats, smtp_server
+    transactional_db, database_queue, client, office, upcoming, seats, smtp_server
 ):
+    from django.urls import reverse
     from django_tasks_db.models import DBTaskResult
 
     services.meeting_invite(meeting=upcoming, by=office)
     assert smtp_server.messages == []
     assert DBTaskResult.objects.count() == 1  # the office's request only queued the mailing
+    client.force_login(office)
+    assert client.get(reverse("council:outbox")).context["waiting_tasks"] == 1
 
     _work_the_queue()
 
@@ -234,6 +237,7 @@ def test_a_task_that_fails_for_good_is_shown_to_the_office(
     assert len(response.context["failed_tasks"]) == 3
     assert len(response.context["failed_dispatches"]) == 3
     assert "invitation_mail" in response.text
+    assert (response.context["waiting_tasks"], response.context["running_tasks"]) == (0, 0)
 
 
 @pytest.fixture
