@@ -22,7 +22,12 @@ run: install
 	@echo "  clerk   Sachbearbeitung, Bereich 5-11     head    Bereichsleiterin 5-11"
 	@echo "  office  Ratsbüro (Sitzungsdienst)         member  Ratsmitglied"
 	@echo "  admin   Administrator"
+	@echo "Mail is not sent but kept in outbox/; the office reads it at http://127.0.0.1:$(PORT)/postausgang/"
 	@echo
+	@# The task worker runs next to the web server; Ctrl+C reaches both, and the trap stops the
+	@# worker whichever way the server ends.
+	@$(DEV) $(BIN)/python manage.py db_worker --interval 1 --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-test
@@ -63,4 +68,4 @@ messages: $(VENV)/.installed
 	@$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 clean:
-	rm -rf $(VENV) staticfiles ratsbuch.sqlite3 media .pytest_cache
+	rm -rf $(VENV) staticfiles ratsbuch.sqlite3 media outbox .pytest_cache

@@ -4,7 +4,19 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Attendance, Body, LegislativeTerm, Location, Meeting, Membership, Organization, Person
+from .models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    InvitationDispatch,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Membership,
+    Organization,
+    Person,
+    Subscription,
+)
 
 admin.site.site_header = _("Ratsbuch")
 admin.site.site_title = _("Ratsbuch")
@@ -121,3 +133,35 @@ class AgendaItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meeting"]
     date_hierarchy = "meeting__start"
     readonly_fields = ["created", "modified"]
+
+
+@admin.register(InvitationDispatch)
+class InvitationDispatchAdmin(admin.ModelAdmin):
+    """The proof of the invitations: shown, never added, changed or deleted by hand."""
+
+    list_display = ["meeting", "recipient_name", "address", "kind", "state", "sent_at", "agenda_version"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["meeting"]
+    search_fields = ["recipient_name", "address", "message_id", "meeting__name"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Followers by e-mail; deleting a row is what a DSGVO erasure request asks for."""
+
+    list_display = ["email", "target", "organization", "key", "confirmed_at", "last_digest_at"]
+    list_filter = ["target", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["organization"]
+    search_fields = ["email", "key"]
+    raw_id_fields = ["user", "organization"]
+    readonly_fields = ["created", "last_digest_at"]

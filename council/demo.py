@@ -278,6 +278,14 @@ def invented_councillors() -> dict[str, list[tuple[str, str, str, str, str]]]:
 FORMS_OF_ADDRESS = {"female": "Frau", "male": "Herr"}
 
 
+def demo_address(given_name: str, family_name: str) -> str:
+    """An invented address for the invitations by mail, e.g. ingrid.wendelstein@rat.example.org."""
+    folded = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"}
+    name = f"{given_name}.{family_name}".lower()
+    name = "".join(folded.get(ch, ch) for ch in name)
+    return "".join(ch for ch in name if ch.isascii() and (ch.isalnum() or ch in ".-")) + "@rat.example.org"
+
+
 def _person(body: Body, given_name: str, family_name: str, gender: str, **extra) -> Person:
     form_of_address = FORMS_OF_ADDRESS.get(gender, "")
     return ensure(
@@ -369,6 +377,7 @@ def _load_councillors(body: Body, factions: dict[str, Organization]) -> dict[str
                 "gender": gender,
                 "form_of_address": FORMS_OF_ADDRESS[gender],
                 "title": title,
+                "email": demo_address(given, family),
             }
             for _key, given, family, gender, title in specs
         ],
@@ -486,7 +495,7 @@ def load_council_demo() -> CouncilDemo:
         for key, name, short_name, _seats, _named in FACTIONS
     }
 
-    mayor = _person(body, "Ingrid", "Wendelstein", "female", title="Dr.")
+    mayor = _person(body, "Ingrid", "Wendelstein", "female", title="Dr.", email=demo_address("Ingrid", "Wendelstein"))
     councillors = _load_councillors(body, factions)
 
     # The Oberbürgermeisterin chairs the Stadtrat (with a vote) and the Haupt- und

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.collation import german
 from council.meetings import EligibleAttendee, meeting_name_suggestion, next_meeting_number
-from council.models import Attendance, Body, Location, Meeting, Organization, Person
+from council.models import Attendance, Body, Location, Meeting, Organization, Person, Subscription
 
 NAME_SUGGESTIONS_ID = "meeting-name-suggestions"
 
@@ -273,3 +273,25 @@ class AttendanceForm(forms.Form):
 
     def departures(self) -> dict:
         return self._chosen("left", self.items)
+
+
+class FollowForm(forms.Form):
+    """Follow something by e-mail: the address, and what is followed (hidden fields of the page)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={"invalid": _("Enter a valid e-mail address, e.g. name@example.org.")},
+    )
+    target = forms.ChoiceField(choices=Subscription.Target.choices, widget=forms.HiddenInput)
+    organization = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "email": data["email"],
+            "target": data["target"],
+            "organization": data["organization"],
+            "key": data["key"],
+        }

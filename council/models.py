@@ -655,3 +655,153 @@ class AgendaTemplate(TimeStampedModel):
     def lines(text: str) -> list[str]:
         """The items of one of the text fields, blank lines dropped."""
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class InvitationDispatch(TimeStampedModel):
+    """One invitation mailed to one person: the proof that the Ladung went out, and to where.
+
+    Written when the office sends the invitations (one row per entitled person, queued) and
+    brought up to date by the task that mails it (sent or failed). `agenda` is the agenda as it
+    was mailed, so that a Nachtrag can say what changed; `agenda_version` its fingerprint.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        SUPPLEMENT = "supplement", _("supplement (Nachtrag)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("delivered to the mail server")
+        FAILED = "failed", _("failed")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="dispatches",
+        help_text=_("The meeting this belongs to."),
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="dispatches",
+        help_text=_("Who was invited."),
+    )
+    recipient_name = models.CharField(
+        _("recipient"), max_length=300, help_text=_("The person's name when the invitation went out.")
+    )
+    address = models.EmailField(_("address"), blank=True, help_text=_("Where it was mailed; empty if none is known."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.INVITATION, help_text=_("Invitation or Nachtrag.")
+    )
+    insider = models.BooleanField(
+        _("with the non-public part"), default=False, help_text=_("Whether the non-public part was enclosed.")
+    )
+    agenda_version = models.CharField(
+        _("agenda version"), max_length=16, help_text=_("Fingerprint of the agenda that was mailed.")
+    )
+    agenda = models.JSONField(_("agenda"), default=list, help_text=_("The agenda items as they were mailed."))
+    message_id = models.CharField(
+        _("message id"), max_length=255, unique=True, help_text=_("The Message-ID header of the mail.")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, help_text=_("Where the mail stands.")
+    )
+    sent_at = models.DateTimeField(
+        _("sent at"), null=True, blank=True, help_text=_("When the mail server accepted it.")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("How often sending was tried."))
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the last attempt failed."))
+
+    class Meta:
+        verbose_name = _("invitation dispatch")
+        verbose_name_plural = _("invitation dispatches")
+        ordering = ["meeting", "created", "recipient_name", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting} → {self.recipient_name} ({self.get_state_display()})"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Subscriptions whose address was confirmed through the link in the mail."""
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Subscription(models.Model):
+    """Someone following an organization, a Vorlage or a search by e-mail (double opt-in).
+
+    Nothing about the person is kept but the address (DSGVO); unsubscribing deletes the row.
+    `user` is set when a logged-in user follows: their digest shows what they may see (a
+    member's includes the non-public items of their own organizations); without it the
+    digest holds only what the public sees.
+    """
+
+    class Target(models.TextChoices):
+        ORGANIZATION = "organization", _("organization")
+        PAPER = "paper", _("Vorlage")
+        SEARCH = "search", _("search")
+
+    email = models.EmailField(_("e-mail"), help_text=_("Where the digest goes."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text=_("The logged-in user who follows, if any."),
+    )
+    target = models.CharField(_("follows"), max_length=20, choices=Target.choices, help_text=_("What is followed."))
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text=_("The organization followed."),
+    )
+    key = models.CharField(
+        _("key"), max_length=300, blank=True, help_text=_("The KSD number of the Vorlage, or the search's words.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True, help_text=_("When this record was created."))
+    confirmed_at = models.DateTimeField(
+        _("confirmed at"), null=True, blank=True, help_text=_("When the address was confirmed; empty until then.")
+    )
+    last_digest_at = models.DateTimeField(
+        _("last digest"), null=True, blank=True, help_text=_("Until when the last digest reported.")
+    )
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["email", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "organization"], condition=Q(target="organization"), name="subscription_once_org"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "target", "key"], condition=Q(organization__isnull=True), name="subscription_once_key"
+            ),
+            models.CheckConstraint(
+                condition=(Q(target="organization") & Q(organization__isnull=False))
+                | (~Q(target="organization") & Q(organization__isnull=True) & ~Q(key="")),
+                name="subscription_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email}: {self.describe()}"
+
+    def describe(self) -> str:
+        """What is followed, in words."""
+        if self.target == self.Target.ORGANIZATION:
+            return str(self.organization)
+        if self.target == self.Target.PAPER:
+            return _("Vorlage %(reference)s") % {"reference": self.key}
+        return _("search “%(query)s”") % {"query": self.key}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import invitations
 from .collation import german
 from .meetings import (
     MEETING_ROLE_ERROR,
@@ -29,7 +30,7 @@ from .meetings import (
     next_meeting_number,
     number_of,
 )
-from .models import AgendaItem, Attendance, Body, Location, Meeting, Organization, Person
+from .models import AgendaItem, Attendance, Body, InvitationDispatch, Location, Meeting, Organization, Person
 from .roles import actor_for
 
 MEETING_END_BEFORE_START_ERROR = _("The meeting cannot end before it starts; check the end time.")
@@ -66,6 +67,9 @@ ITEM_OF_OTHER_MEETING_ERROR = _("The arrival or departure of %(person)s names an
 LEFT_BEFORE_ARRIVAL_ERROR = _(
     "%(person)s cannot leave after item %(last)s before arriving at item %(first)s; check both items."
 )
+SUPPLEMENT_STATE_ERROR = _("This meeting is “%(state)s”; a Nachtrag goes out only for an invited meeting.")
+SUPPLEMENT_UNCHANGED_ERROR = _("The agenda has not changed since it was mailed; there is nothing for a Nachtrag.")
+RETRY_STATE_ERROR = _("This meeting is “%(state)s”; failed invitations are sent again only for an invited meeting.")
 NOT_EDITABLE_MEETING_FIELD_ERROR = "These fields of a meeting are not edited through this service: %s"
 
 # What the office edits on a planned meeting; the state and the invitation time move only
@@ -211,10 +215,21 @@ def _move(meeting: Meeting, transition: MeetingTransition, *, update_fields=()) 
 
 @transaction.atomic
 def meeting_invite(
-    *, meeting: Meeting, by: AbstractBaseUser, at: datetime.datetime | None = None, notice_reason: str | None = None
+    *,
+    meeting: Meeting,
+    by: AbstractBaseUser,
+    at: datetime.datetime | None = None,
+    notice_reason: str | None = None,
+    mail: bool = True,
+    deputies: bool = True,
 ) -> Meeting:
-    """Record that the invitations went out (now, or at `at`), with the reason for short notice if one is given.
+    """Send the invitations (now, or record them as sent at `at`), with the reason for short notice if given.
 
+    With `mail`, every person entitled to attend gets the invitation by mail: one dispatch
+    per person is recorded here, and the mails go out in a task once the transaction has
+    committed (`council.invitations`); the deputies (stellvertretende Mitglieder) too unless
+    `deputies` is False. Without `mail` only the invitation time is recorded (an invitation
+    sent outside Ratsbuch, or imported).
     A late invitation is not refused: the view asks `council.meetings.notice_warning`, shows
     its warning and asks for the reason, which the invitation then states.
     """
@@ -225,7 +240,51 @@ def meeting_invite(
     if notice_reason is not None and notice_reason.strip():
         locked.notice_reason = notice_reason.strip()
         fields.append("notice_reason")
-    return _move(locked, transition, update_fields=fields)
+    moved = _move(locked, transition, update_fields=fields)
+    if mail:
+        invitations.dispatches_create(meeting=moved, deputies=deputies)
+        invitations.invitations_enqueue(moved)
+    return moved
+
+
+@transaction.atomic
+def meeting_supplement(*, meeting: Meeting, by: AbstractBaseUser) -> list:
+    """Mail a Nachtrag with the changes of the agenda since the invitation to everyone entitled."""
+    locked = _lock(meeting)
+    _ensure_office(by)
+    if locked.state != Meeting.State.INVITED:
+        raise ValidationError(SUPPLEMENT_STATE_ERROR, code="wrong_state", params={"state": locked.get_state_display()})
+    record = invitations.dispatch_record(locked)
+    if record is None or not record.agenda_changed:
+        raise ValidationError(SUPPLEMENT_UNCHANGED_ERROR, code="unchanged")
+    dispatches = invitations.dispatches_create(meeting=locked, kind=InvitationDispatch.Kind.SUPPLEMENT)
+    invitations.invitations_enqueue(locked)
+    return dispatches
+
+
+@transaction.atomic
+def meeting_dispatches_retry(*, meeting: Meeting, by: AbstractBaseUser) -> int:
+    """Queue the failed invitations of a meeting again, to the persons' current addresses.
+
+    For the office after it corrected an address or the mail server is back; each keeps its
+    Message-ID and agenda, so it is the same invitation, not a new one. Returns how many.
+    """
+    locked = _lock(meeting)
+    _ensure_office(by)
+    if locked.state != Meeting.State.INVITED:
+        raise ValidationError(RETRY_STATE_ERROR, code="wrong_state", params={"state": locked.get_state_display()})
+    failed = list(
+        InvitationDispatch.objects.filter(meeting=locked, state=InvitationDispatch.State.FAILED).select_related(
+            "person"
+        )
+    )
+    for dispatch in failed:
+        dispatch.address = dispatch.person.email if dispatch.person else dispatch.address
+        dispatch.state, dispatch.attempts, dispatch.error = InvitationDispatch.State.QUEUED, 0, ""
+        dispatch.save(update_fields=["address", "state", "attempts", "error", "modified"])
+    if failed:
+        invitations.invitations_enqueue(locked)
+    return len(failed)
 
 
 @transaction.atomic

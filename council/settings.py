@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "council",
     "resolutions",
     "alliances",
@@ -201,7 +203,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(
 # The licence the OParl API states for the council's data (a URL, e.g. of CC BY 4.0);
 # empty: no licence is claimed, as the operator has to decide it, not the software.
 RATSBUCH_OPARL_LICENSE = os.environ.get("RATSBUCH_OPARL_LICENSE", "")
-RATSBUCH_DECISION_FOLLOWERS = ["alliances.services.membership_follow_decision"]
+RATSBUCH_DECISION_FOLLOWERS = [
+    "alliances.services.membership_follow_decision",
+    "resolutions.mailing.decision_recorded",  # the originating unit hears of the decision by mail
+]
 
 # What the search at /suche/ looks through, in this order: each app declares its own
 # sources (`council.search.SearchSource`), so that council does not import the apps that
@@ -214,3 +219,59 @@ RATSBUCH_SEARCH_SOURCES = [
     "council.search_sources.PersonSource",
     "alliances.search.AllianceSource",
 ]
+
+# --- background tasks (django-tasks, the backport of Django 6.0's django.tasks) ---------------
+# The embedded default is a queue in the database, run by `manage.py db_worker` (which
+# `make run` starts next to the web server). Production with several machines uses Redis:
+# RATSBUCH_TASKS=rq, REDIS_URL=redis://…, and `manage.py rqworker default` on each worker
+# machine. The tests run every task at once, in the process that enqueues it.
+RATSBUCH_TASKS = os.environ.get("RATSBUCH_TASKS", "immediate" if TESTING else "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+if RATSBUCH_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"RATSBUCH_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {RATSBUCH_TASKS!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[RATSBUCH_TASKS], "QUEUES": ["default"]}}
+if RATSBUCH_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# How often a task that failed for a passing reason (the mail server is away) is tried in
+# all, and how long the first wait is (doubled each time).
+RATSBUCH_TASK_ATTEMPTS = int(os.environ.get("RATSBUCH_TASK_ATTEMPTS", "5"))
+RATSBUCH_TASK_RETRY_SECONDS = int(os.environ.get("RATSBUCH_TASK_RETRY_SECONDS", "60"))
+
+# --- outgoing mail ------------------------------------------------------------------------
+# With EMAIL_HOST set, mail goes out through that SMTP server. Without it, a development
+# server (DJANGO_DEBUG=1, `make run`) writes every message as an .eml file into
+# RATSBUCH_OUTBOX, which the council office reads at /postausgang/; production without a
+# host sends through localhost:25, the local MTA.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+RATSBUCH_OUTBOX = Path(os.environ.get("RATSBUCH_OUTBOX", BASE_DIR / "outbox"))
+if EMAIL_HOST or not DEBUG:
+    EMAIL_HOST = EMAIL_HOST or "localhost"
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "council.mail.OutboxBackend"
+# The sender of every message; the name shown is the body's (e.g. "Stadt Ludwigshafen am Rhein").
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ratsbuch@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as mail links print it (mail has no request to build URLs from).
+RATSBUCH_SITE_URL = os.environ.get("RATSBUCH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The invitation PDF of a meeting, as `render(meeting=..., insider=...) -> bytes`; a dotted path,
+# so that council does not import resolutions, which renders it.
+RATSBUCH_INVITATION_RENDERER = "resolutions.services.invitation_render"
+# What a follower's digest holds, as `items(subscription, since, user) -> list[DigestItem]`;
+# each app names the news of what it knows (dotted paths, like the decision followers).
+RATSBUCH_DIGEST_SOURCES = ["resolutions.following.digest_items"]
+# Whether a Vorlage may be followed, as `followable(reference, user) -> bool` (it must be visible).
+RATSBUCH_FOLLOWABLE_PAPER = "resolutions.following.paper_followable"

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from council.feeds import SearchAtomFeed, SearchRssFeed
-from council.views import directory, home, meetings, office, search
+from council.views import directory, following, home, meetings, office, search
 
 council_patterns = [
     path("", home.home, name="home"),
@@ -24,11 +24,19 @@ council_patterns = [
     path("gremien/<int:pk>/", directory.organization_detail, name="organization_detail"),
     path("personen/", directory.person_list, name="person_list"),
     path("personen/<int:pk>/", directory.person_detail, name="person_detail"),
+    # following by e-mail
+    path("folgen/", following.follow, name="follow"),
+    path("folgen/bestaetigen/<str:token>/", following.follow_confirm, name="follow_confirm"),
+    path("folgen/abmelden/<str:token>/", following.follow_unsubscribe, name="follow_unsubscribe"),
+    path("benachrichtigungen/", following.notifications, name="notifications"),
     # the council office's work
     path("sitzungen/neu/", office.meeting_create, name="meeting_create"),
     path("sitzungen/<int:pk>/bearbeiten/", office.meeting_update, name="meeting_update"),
     path("sitzungen/<int:pk>/status/<slug:transition>/", office.meeting_transition, name="meeting_transition"),
     path("sitzungen/<int:pk>/anwesenheit/", office.attendance_edit, name="attendance_edit"),
+    path("sitzungen/<int:pk>/nachtrag/", office.meeting_supplement, name="meeting_supplement"),
+    path("sitzungen/<int:pk>/versand-wiederholen/", office.meeting_dispatches_retry, name="meeting_dispatches_retry"),
+    path("postausgang/", office.outbox, name="outbox"),
 ]
 
 urlpatterns = [

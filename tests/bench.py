@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             client.logout()
             _bench_pdf(client, Path(folder), args.rounds)
         _bench_import(args.import_papers)
+        _bench_invitations(max(3, args.rounds // 5))
     return 0
 
 
@@ -171,6 +172,70 @@ def _bench_oparl(client, body, rounds: int) -> None:
         lambda: _ok(client.get(reverse("oparl:paper", kwargs={"pk": seed.pk}))),
         rounds,
     )
+
+
+def _bench_invitations(rounds: int) -> None:
+    """Invitations of the Stadtrat's meeting to its 61 members, through the database queue and real SMTP.
+
+    "queue" is what the office waits for when it presses "Send invitations" (the dispatch
+    rows and the task in the queue); "send" is the worker's share: both PDFs rendered, one
+    task per member, each mail with PDF and .ics to the SMTP server on loopback.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from council.models import InvitationDispatch, Meeting
+    from council.services import meeting_invite
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    mail = {
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": server.port,
+    }
+    try:
+        with override_settings(**mail):
+            meeting = Meeting.objects.get(name="14. Sitzung des Stadtrates")
+            office = get_user_model().objects.get(username="office")
+
+            def queue():
+                InvitationDispatch.objects.filter(meeting=meeting).delete()
+                DBTaskResult.objects.all().delete()
+                Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.SCHEDULED, invited_at=None)
+                started = time.perf_counter()
+                with transaction.atomic():
+                    meeting_invite(meeting=meeting, by=office)
+                return (time.perf_counter() - started) * 1000
+
+            def send():
+                before = len(server.messages)
+                started = time.perf_counter()
+                call_command("db_worker", batch=True, startup_delay=False, interval=0.01, verbosity=0)
+                elapsed = (time.perf_counter() - started) * 1000
+                return elapsed, len(server.messages) - before
+
+            queued, sent, mails = [], [], 0
+            for _ in range(rounds):
+                queued.append(queue())
+                elapsed, mails = send()
+                sent.append(elapsed)
+            members = InvitationDispatch.objects.filter(meeting=meeting).count()
+            delivered = InvitationDispatch.objects.filter(meeting=meeting, state="sent").count()
+        for label, timings in (
+            (f"queue invitations to {members} members (request)", queued),
+            (f"send {mails} invitations, PDF + .ics, SMTP (worker)", sent),
+        ):
+            median = statistics.median(timings)
+            print(f"{label:<58} median {median:8.2f} ms   min {min(timings):8.2f}   max {max(timings):8.2f}")
+        print(f"{'':<58} {delivered} of {members} delivered in the last round, {rounds} rounds")
+    finally:
+        server.stop()
 
 
 def _bench_pdf(client, folder: Path, rounds: int) -> None:

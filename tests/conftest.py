@@ -75,3 +75,20 @@ def committee(body):
 def member(committee):
     """A council member (Mandatsträger) sitting in `committee`, with no office role."""
     return _user_in(committee, "member", [])
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that receives every mail of the test (see tests/smtp.py)."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.RATSBUCH_TASK_RETRY_SECONDS = 0
+    yield server
+    server.stop()

@@ -19,6 +19,7 @@ from council.models import (
     Membership,
     Organization,
     Person,
+    Subscription,
 )
 from council.roles import Role
 from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
@@ -259,3 +260,14 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
     membership = factory.SubFactory(AllianceMembershipFactory)
     group = "Steuerungsgruppe"
     description = "Bereichsleiterin 5-11"
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed follower of an organization (pass organization=…), by default the public."""
+
+    class Meta:
+        model = Subscription
+
+    email = factory.Sequence(lambda n: f"buerger{n}@example.org")
+    target = Subscription.Target.ORGANIZATION
+    confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2013, 1, 1, 9, 0, tzinfo=datetime.UTC))

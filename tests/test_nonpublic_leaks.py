@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
@@ -334,3 +335,46 @@ def test_a_public_vorlage_decided_behind_closed_doors_shows_the_public_neither_r
     inside = html.unescape(client.get(award.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text)
     assert AWARD_RESOLUTION in inside
     assert f"Haupt- und Finanzausschuss: geändert beschlossen ({item.meeting.name}, TOP {item.number})" in inside
+
+
+def _mail_text(message) -> str:
+    """Everything a mail carries: headers, text, HTML and the text of its attachments."""
+    parts = [str(message[header] or "") for header in ("Subject", "From", "To")]
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        content = part.get_content()
+        if isinstance(content, bytes):
+            parts.append(readable(content, part.get_content_type()))
+        else:
+            parts.append(html.unescape(content))
+    return "\n".join(parts)
+
+
+def test_public_followers_get_no_non_public_mail(demo, smtp_server, django_capture_on_commit_callbacks):
+    """Follow every Gremium, every Vorlage (hidden ones too) and searches for the secrets' words, as the public."""
+    from council import following
+    from council.models import Subscription
+
+    secrets = collect_secrets()
+    since = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        for index, organization in enumerate(Organization.objects.filter(body=demo)):
+            following.subscription_request(
+                email=f"org{index}@example.org", target="organization", organization=organization
+            )
+        for paper in Paper.objects.filter(body=demo):
+            try:
+                following.subscription_request(email="papers@example.org", target="paper", key=paper.reference)
+            except ValidationError:
+                assert paper in hidden_papers()  # a hidden Vorlage cannot be followed
+        for word in (*SECRET_WORDS, "Quartier", "Grundstück"):
+            following.subscription_request(email="search@example.org", target="search", key=word)
+    Subscription.objects.update(confirmed_at=since)
+
+    assert following.digests_send() >= 2
+
+    mails = [_mail_text(message) for message in smtp_server.messages]
+    assert any("Vorlage" in text for text in mails)
+    leaks = {(index, secret) for index, text in enumerate(mails) for secret in secrets if secret in text}
+    assert leaks == set()

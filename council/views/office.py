@@ -13,9 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from council import services
 from council.forms import NAME_SUGGESTIONS_ID, AttendanceForm, MeetingForm
+from council.invitations import deputy_ids, dispatch_record
 from council.meetings import (
     allowed_meeting_transitions,
     display_time,
@@ -24,7 +26,7 @@ from council.meetings import (
     meeting_transition_refusal,
     notice_warning,
 )
-from council.models import Attendance, Body, Meeting
+from council.models import Attendance, Body, InvitationDispatch, Meeting
 from council.roles import actor_for, office_required
 
 NO_BODY_MESSAGE = _("No municipality has been set up yet; an administrator adds it first.")
@@ -45,8 +47,9 @@ TRANSITION_SERVICES = {
 }
 TRANSITION_DESCRIPTIONS = {
     "invite": _(
-        "Records that the invitations with the agenda go out now. If the start changes afterwards, the meeting "
-        "goes back to “scheduled” and is invited again."
+        "Mails the invitation with the agenda (PDF) and the appointment (.ics) to every member of the meeting's "
+        "organizations now, and records each dispatch. If the start changes afterwards, the meeting goes back to "
+        "“scheduled” and is invited again."
     ),
     "hold": _(
         "Marks the meeting as held. Its agenda can then no longer be changed; the attendance, the results and the "
@@ -58,10 +61,17 @@ TRANSITION_DESCRIPTIONS = {
     ),
 }
 TRANSITION_SUCCESS_MESSAGES = {
-    "invite": _("The invitations to “%(meeting)s” are recorded as sent on %(moment)s."),
+    "invite": _(
+        "The invitations to “%(meeting)s” went out on %(moment)s; the mails are sent in the background, "
+        "the dispatch record on this page shows who has received one."
+    ),
     "hold": _("“%(meeting)s” is marked as held; record the attendance and the results now."),
     "cancel": _("“%(meeting)s” was cancelled; the Vorlagen on its agenda are back in the pool."),
 }
+
+
+RETRY_QUEUED_MESSAGE = _("%(count)d failed invitations to “%(meeting)s” are being sent again.")
+SUPPLEMENT_SENT_MESSAGE = _("A Nachtrag to “%(meeting)s” is being mailed to %(count)d persons.")
 
 
 def office_body(request) -> Body:
@@ -88,6 +98,7 @@ def meeting_office_actions(meeting: Meeting, user) -> dict:
         "transitions": transitions,
         "late_invitation": notice_warning(meeting, timezone.now()) if "invite" in allowed else None,
         "may_record_attendance": meeting.state != Meeting.State.CANCELLED,
+        "dispatch_record": dispatch_record(meeting),
     }
 
 
@@ -208,15 +219,21 @@ def meeting_transition(request, pk, transition):
         The messages saying why the step is not possible now, else empty.
     ``late_invitation``
         For ``invite``: the Ladungsfrist warning when the invitation would be late, else None.
+    ``recipients``, ``without_address``, ``deputies``
+        For ``invite``: the persons who will be mailed the invitation, those of them without an
+        address, and the deputies among them (the office may leave them out: POST ``invite_form``
+        without ``deputies``).
     """
     if transition not in TRANSITION_SERVICES:
         raise Http404
     meeting = _meeting(pk)
     refusal = []
     if request.method == "POST":
-        arguments = {"notice_reason": request.POST.get("notice_reason", "")} if transition == "invite" else {}
         try:
-            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user, **arguments)
+            options = {"notice_reason": request.POST.get("notice_reason", "")} if transition == "invite" else {}
+            if transition == "invite" and "invite_form" in request.POST:
+                options["deputies"] = "deputies" in request.POST
+            moved = TRANSITION_SERVICES[transition](meeting=meeting, by=request.user, **options)
         except ValidationError as error:
             refusal = error.messages
         else:
@@ -228,7 +245,12 @@ def meeting_transition(request, pk, transition):
     elif (error := meeting_transition_refusal(meeting, transition, by=request.user)) is not None:
         refusal = error.messages
     late = notice_warning(meeting, timezone.now()) if transition == "invite" and not refusal else None
+    recipients = [attendee.person for attendee in eligible_attendees(meeting)] if transition == "invite" else []
+    deputies = deputy_ids(meeting) if transition == "invite" else set()
     context = {
+        "recipients": recipients,
+        "without_address": [person for person in recipients if not person.email],
+        "deputies": [person for person in recipients if person.pk in deputies],
         "meeting": meeting,
         "transition": get_meeting_transition(transition),
         "description": TRANSITION_DESCRIPTIONS[transition],
@@ -291,3 +313,97 @@ def attendance_edit(request, pk):
         "starts_later": meeting.state != Meeting.State.HELD and meeting.start > timezone.now(),
     }
     return render(request, "council/attendance_form.html", context)
+
+
+@require_POST
+@office_required
+def meeting_supplement(request, pk):
+    """Mail a Nachtrag with the agenda's changes since the invitation (council office, POST only).
+
+    **Models:** :model:`council.Meeting`, :model:`council.InvitationDispatch`
+
+    **Response:** a redirect to the meeting's dispatch record with a message saying what happened.
+    """
+    meeting = _meeting(pk)
+    try:
+        dispatches = services.meeting_supplement(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, SUPPLEMENT_SENT_MESSAGE % {"count": len(dispatches), "meeting": meeting.name})
+    return redirect(_detail_url(meeting) + "#versand")
+
+
+OUTBOX_FAILED_DISPATCHES = 100
+
+
+@office_required
+def outbox(request):
+    """Show the council office what went out and what failed: the outbox, failed mails and tasks.
+
+    Under `make run` mail is not sent but written into a folder; this page shows it, so that
+    invitations and alerts can be read in the browser. In production the folder is empty
+    and the page lists only failures.
+
+    **Models:** :model:`council.InvitationDispatch`, ``django_tasks_db.DBTaskResult``
+
+    **Template:** :template:`council/outbox.html`
+
+    **Context:**
+
+    ``messages_out``
+        The newest messages of the development outbox (:class:`council.mail.OutboxMessage`), newest first.
+    ``outbox_active``
+        Whether mail goes to the outbox folder (development) rather than to a mail server.
+    ``failed_dispatches``
+        The latest invitations that could not be delivered, with their meetings.
+    ``failed_tasks``
+        The latest background tasks that failed for good (database queue only), newest first.
+    ``waiting_tasks``, ``running_tasks``
+        How many tasks wait in the database queue and how many run now; None with another queue.
+    """
+    from django.conf import settings
+
+    from council.mail import outbox_messages
+
+    failed_tasks, waiting, running = [], None, None
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        from django_tasks import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        failed_tasks = list(DBTaskResult.objects.failed().order_by("-finished_at")[:50])
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY).count()
+        running = DBTaskResult.objects.running().count()
+    failed_dispatches = (
+        InvitationDispatch.objects.filter(state=InvitationDispatch.State.FAILED)
+        .select_related("meeting")
+        .order_by("-modified")[:OUTBOX_FAILED_DISPATCHES]
+    )
+    context = {
+        "messages_out": outbox_messages(),
+        "outbox_active": settings.EMAIL_BACKEND == "council.mail.OutboxBackend",
+        "failed_dispatches": failed_dispatches,
+        "failed_tasks": failed_tasks,
+        "waiting_tasks": waiting,
+        "running_tasks": running,
+    }
+    return render(request, "council/outbox.html", context)
+
+
+@require_POST
+@office_required
+def meeting_dispatches_retry(request, pk):
+    """Send the failed invitations of a meeting again, to the current addresses (council office, POST only).
+
+    **Models:** :model:`council.Meeting`, :model:`council.InvitationDispatch`
+
+    **Response:** a redirect to the meeting's dispatch record with a message saying what happened.
+    """
+    meeting = _meeting(pk)
+    try:
+        count = services.meeting_dispatches_retry(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, RETRY_QUEUED_MESSAGE % {"count": count, "meeting": meeting.name})
+    return redirect(_detail_url(meeting) + "#versand")

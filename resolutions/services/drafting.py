@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from council.models import Body, Organization
 from council.roles import actor_for
+from resolutions import mailing
 from resolutions.attachments import InspectedFile, inspect_upload
 from resolutions.models import Attachment, CheckedFile, Consultation, Cosignature, Paper, PaperEvent
 from resolutions.services.numbering import paper_create
@@ -141,7 +142,9 @@ def paper_submit(
         cosignature = Cosignature(paper=locked, signer=signer)
         cosignature.full_clean()
         cosignature.save()
-    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+    advanced = _advance(paper=locked, transition=transition, by=by, comment=comment)
+    mailing.cosigning_requested(advanced, by=by)
+    return advanced
 
 
 @transaction.atomic
@@ -163,7 +166,9 @@ def paper_return(*, paper: Paper, by: AbstractBaseUser, comment: str) -> Paper:
     transition = ensure_transition(locked, "return", by=by, comment=comment)
     # Signatures given so far were for a text that is about to change.
     locked.cosignatures.update(signed_at=None, modified=timezone.now())
-    return _advance(paper=locked, transition=transition, by=by, comment=comment)
+    returned = _advance(paper=locked, transition=transition, by=by, comment=comment)
+    mailing.paper_returned(returned, by=by, comment=comment.strip())
+    return returned
 
 
 @transaction.atomic
@@ -172,7 +177,9 @@ def paper_release(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> P
     locked = _lock(paper.pk)
     transition = ensure_transition(locked, "release", by=by, comment=comment)
     locked.released_at = timezone.now()
-    return _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
+    released = _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
+    mailing.paper_released(released, by=by)
+    return released
 
 
 @transaction.atomic
