@@ -129,3 +129,26 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
     assert f"{late.name} (ab TOP {vorlage_item.number})" in text
     for protocol in PROTOCOLS.values():
         assert protocol in text
+
+
+def test_the_attendance_form_works_on_a_phone(demo, chromium, live_server):
+    meeting = Meeting.objects.get(name="23. Sitzung des Ausschusses für Soziales und Integration")
+    context = chromium.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 390, "height": 844})
+    try:
+        phone = context.new_page()
+        phone.goto("/accounts/login/")
+        phone.fill("input[name=username]", "office")
+        phone.fill("input[name=password]", "ratsbuch-demo")
+        phone.locator("form#login-form [type=submit]").first.click()
+        phone.goto(f"/sitzungen/{meeting.pk}/anwesenheit/")
+
+        # Nothing wider than the screen: every row is a card of label and value.
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        first = phone.locator(".attendance-table tbody tr").first
+        expect(first.locator("input[type=radio]").first).to_be_visible()
+        assert first.bounding_box()["width"] <= 390
+        phone.locator(".attendance-table tbody tr").first.locator("input[value=excused]").check()
+        phone.locator("#attendance-form button[type=submit]").click()
+        expect(phone.locator(".alert-success")).to_be_visible()
+    finally:
+        context.close()
