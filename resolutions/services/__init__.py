@@ -40,6 +40,7 @@ from resolutions.services.consultation import (
     agenda_reorder,
     agenda_title,
     decision_record,
+    wording_differs,
 )
 from resolutions.services.drafting import (
     COSIGNER_IS_SUBMITTER_ERROR,
@@ -147,4 +148,5 @@ __all__ = [
     "paper_submit",
     "paper_update",
     "paper_withdraw",
+    "wording_differs",
 ]
