@@ -594,6 +594,24 @@ class Decision(TimeStampedModel):
     def is_positive(self) -> bool:
         return self.result in (self.Result.ADOPTED, self.Result.ADOPTED_AMENDED)
 
+    VOTE_FIELDS = ("votes_yes", "votes_no", "votes_abstain", "votes_biased")
+
+    @property
+    def votes_without_faction(self) -> dict[str, int] | None:
+        """The votes the rows by Fraktion leave to members without a Fraktion (the mayor, say).
+
+        With the rows and this remainder the breakdown adds up to the totals; None when
+        there are no rows by Fraktion or they make the totals already. Reads the
+        prefetched ``faction_votes``.
+        """
+        rows = list(self.faction_votes.all())
+        if not rows:
+            return None
+        rest = {field: getattr(self, field) - sum(getattr(row, field) for row in rows) for field in self.VOTE_FIELDS}
+        if not any(value > 0 for value in rest.values()):
+            return None
+        return {field: max(value, 0) for field, value in rest.items()}
+
 
 class ResultWording(models.Model):
     """A result wording of another council system and the category it means here.

@@ -13,14 +13,14 @@ recorded for it; a Vorlage on an open item is scheduled and not in any pool.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from council.models import AgendaItem, Meeting
 from council.roles import actor_for
 
-from .models import Consultation, Cosignature, Decision, Paper, PaperEvent
+from .models import Consultation, Cosignature, Decision, FactionVote, Paper, PaperEvent
 
 # Results after which the same step is deliberated again.
 REOPENING_RESULTS = (Decision.Result.DEFERRED, Decision.Result.REFERRED)
@@ -119,6 +119,48 @@ def visible_item_ids(items, user) -> set[int]:
     if not closed or not actor.organization_ids:
         return public
     return public | set(AgendaItem.objects.visible_to(user).filter(pk__in=closed).values_list("pk", flat=True))
+
+
+def beratungsfolge_of(paper: Paper, user) -> list[Consultation]:
+    """The steps of the paper's Beratungsfolge in order, as `user` may read them (three queries).
+
+    Each step carries its decisions the user may read (``Decision.objects.visible_to``,
+    with their votes by Fraktion) and ``item_visible``: whether the user may see its agenda
+    item. A step at a non-public item names its meeting only: the item's number, and
+    whether and how it was decided, stay with those who may see the item. The page and
+    the PDF Vorlage read the same rows.
+    """
+    decisions = (
+        Decision.objects.visible_to(user)
+        .order_by("date", "pk")
+        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
+    )
+    steps = list(
+        paper.consultations.select_related("organization", "agenda_item__meeting")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .order_by("order", "pk")
+    )
+    visible_items = visible_item_ids([step.agenda_item for step in steps], user)
+    for step in steps:
+        step.item_visible = step.agenda_item_id in visible_items
+    return steps
+
+
+def recommendations_for(consultation: Consultation, user) -> list[Decision]:
+    """The results the earlier steps of the same Vorlage recorded, as `user` may read them.
+
+    What the committees recommended, in the order of the Beratungsfolge, for the step that
+    decides: its result form shows them and offers their wording. Deferrals and referrals
+    recommend nothing and are left out.
+    """
+    return list(
+        Decision.objects.visible_to(user)
+        .filter(consultation__paper_id=consultation.paper_id, consultation__order__lt=consultation.order)
+        .exclude(result__in=REOPENING_RESULTS)
+        .select_related("consultation__organization", "agenda_item__meeting")
+        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
+        .order_by("consultation__order", "date", "pk")
+    )
 
 
 def _meetings_entered(meeting_ids: set[int], user) -> set[int]:

@@ -54,6 +54,22 @@ def _operand(text: str):
 QUERY_PIECE = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 
 
+# "oder" between two words means OR, as "or" does: the help speaks German, and so may the user.
+# Only between two words: "Oder" alone is the river.
+GERMAN_OR = re.compile(r'("[^"]*"?)|(?<=\S)(\s+)oder(\s+)(?=\S)', re.IGNORECASE)
+
+
+def with_english_operators(query: str) -> str:
+    """The query with a German "oder" outside quotes written as the parser's "or"."""
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        return f"{match.group(2)}or{match.group(3)}"
+
+    return GERMAN_OR.sub(replace, query or "")
+
+
 def parse_query(query: str):
     """Parse a search as `websearch_to_tsquery` does; None when nothing in it can be searched.
 

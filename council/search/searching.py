@@ -7,7 +7,7 @@ from django.db import connection
 
 from council.search.fallback import PythonEngine
 from council.search.postgres import PostgresEngine
-from council.search.query import QUERY_MAX_LENGTH, parse_query, searchable
+from council.search.query import QUERY_MAX_LENGTH, parse_query, searchable, with_english_operators
 from council.search.results import FACETS, FacetValue, HitList, SearchResult, _Row
 from council.search.sources import sources
 
@@ -41,7 +41,9 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
     query, or one of stopwords or negations alone, finds nothing.
     """
     query = (query or "").strip()[:QUERY_MAX_LENGTH]
-    node = parse_query(query)
+    # What the engines read; the page shows the query as typed.
+    parsed = with_english_operators(query)
+    node = parse_query(parsed)
     if node is None or not searchable(node):
         return SearchResult(query=query)
     chosen_kinds = set(kinds or ())
@@ -51,7 +53,7 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
     searcher = engine()
     rows: list[_Row] = []
     for source in sources():
-        found = searcher.rows(source, user, query, node)
+        found = searcher.rows(source, user, parsed, node)
         pairs: dict[Any, set] = {}
         if found and source.organization_paths:
             for pk, organization_id in source.organization_pairs([row[0] for row in found]):
@@ -76,7 +78,7 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
     others = {name: passing(*(other for other in FACETS if other != name)) for name in FACETS}
     return SearchResult(
         query=query,
-        hits=HitList(hits, user=user, query=query, node=node, engine=searcher),
+        hits=HitList(hits, user=user, query=parsed, node=node, engine=searcher),
         total=len(hits),
         facets={
             "kind": _kind_facet(others["kind"], chosen_kinds),

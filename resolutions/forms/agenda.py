@@ -62,6 +62,47 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# --- the result of an item ------------------------------------------------------------
+# Where a summary line of the result form points: the field of a field error, else the
+# part of the form a refusal concerns (its code), else the top of the form.
+VOTES_ANCHOR = "decision-votes"
+FACTIONS_ANCHOR = "faction-votes"
+FORM_ANCHOR = "decision-form"
+NON_FIELD_ANCHORS = {"votes_exceed_present": VOTES_ANCHOR}
+
+
+def decision_error_summary(form: "DecisionForm", formset: "BaseFactionVoteFormSet") -> list[tuple[str, str]]:
+    """Every error of the result form and its rows by Fraktion, as (message, anchor id) in page order.
+
+    Also marks the inputs in error (``is-invalid``; Django sets ``aria-invalid``), the rows
+    by Fraktion included, which are rendered without crispy.
+    """
+    summary = []
+    for error in form.non_field_errors().as_data():
+        summary.append((" ".join(error.messages), NON_FIELD_ANCHORS.get(error.code, FORM_ANCHOR)))
+    for name in form.fields:
+        if name not in form.errors:
+            continue
+        bound = form[name]
+        anchor = bound.subwidgets[0].id_for_label if name == "result" else bound.auto_id
+        summary.extend((f"{bound.label}: {message}", anchor) for message in bound.errors)
+    summary.extend((str(message), FACTIONS_ANCHOR) for message in formset.non_form_errors())
+    for row in formset.forms:
+        faction = row.faction_object
+        name = faction.name if faction else "?"
+        first = None
+        for field_name in ("yes", "no", "abstain", "biased"):
+            bound = row[field_name]
+            first = first or bound.auto_id
+            if bound.errors:
+                css = row.fields[field_name].widget.attrs.get("class", "")
+                row.fields[field_name].widget.attrs["class"] = f"{css} is-invalid".strip()
+                summary.extend((f"{name}, {bound.label}: {message}", bound.auto_id) for message in bound.errors)
+        summary.extend((f"{name}: {message}", first) for message in row.non_field_errors())
+        summary.extend((f"{name}: {message}", first) for message in row["faction"].errors)
+    return summary
+
+
 # --- the agenda -----------------------------------------------------------------------
 class AgendaPaperForm(forms.Form):
     """Put a Vorlage of the pool on the agenda, optionally under a given number or non-public."""

@@ -48,6 +48,7 @@ from resolutions.services.consultation import (
     decision_record,
     item_document_add,
     item_document_remove,
+    wording_differs,
 )
 from resolutions.services.drafting import (
     COSIGNER_IS_SUBMITTER_ERROR,
@@ -169,4 +170,5 @@ __all__ = [
     "paper_submit",
     "paper_update",
     "paper_withdraw",
+    "wording_differs",
 ]

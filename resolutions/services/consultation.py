@@ -607,6 +607,11 @@ def _normalized(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
 
 
+def wording_differs(text: str, proposal: str) -> bool:
+    """Whether a resolution text says something else than the Beschlussvorschlag (not just other line ends)."""
+    return _normalized(text) != _normalized(proposal)
+
+
 def _record(
     *, meeting: Meeting, item: AgendaItem, consultation: Consultation, result: str, resolution_text: str, **votes
 ) -> Decision:
@@ -743,9 +748,29 @@ def decision_record(
     )
     # Field checks (a known result, no negative counts) before the sums make sense.
     decision.full_clean(exclude=["resolution_text"], validate_unique=False, validate_constraints=False)
-    decision.resolution_text = _check_text(paper, result, resolution_text)
-    _check_votes(meeting, locked, decision)
-    rows = _faction_votes(meeting, locked, decision, faction_votes)
+    # The wording, the totals and the rows by Fraktion are checked each on their own, and
+    # refused together: the form shows everything to correct at once.
+    refusals: list[ValidationError] = []
+    rows: list[FactionVote] = []
+    try:
+        decision.resolution_text = _check_text(paper, result, resolution_text)
+    except ValidationError as error:
+        refusals.append(error)
+    try:
+        _check_votes(meeting, locked, decision)
+    except ValidationError as error:
+        refusals.append(error)
+    try:
+        rows = _faction_votes(meeting, locked, decision, faction_votes)
+    except ValidationError as error:
+        refusals.append(error)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        errors: dict = {}
+        for error in refusals:
+            errors = error.update_error_dict(errors)
+        raise ValidationError(errors)
     if result in REOPENING_RESULTS:
         # The same step is pending again and the Vorlage back in the pool; its state stays.
         transition = None

@@ -41,9 +41,10 @@ from resolutions.forms.agenda import (
     ItemDocumentForm,
     ItemDocumentRemoveForm,
     add_service_error,
+    decision_error_summary,
 )
-from resolutions.models import Consultation
-from resolutions.queries import consultation_of, pool_for_meeting
+from resolutions.models import Consultation, Decision
+from resolutions.queries import consultation_of, pool_for_meeting, recommendations_for
 
 PAPER_ADDED_MESSAGE = _("KSD %(reference)s is on the agenda as item %(number)s.")
 ITEM_ADDED_MESSAGE = _("Item %(number)s “%(name)s” was added to the agenda.")
@@ -471,6 +472,13 @@ def decision_record(request, pk, item):
         How many voting members are recorded present (``voting_members_present``).
     ``without_faction``
         How many of them sit for no Fraktion.
+    ``recommendations``
+        The results of the earlier steps of the same Vorlage (the committees'
+        recommendations, :func:`resolutions.queries.recommendations_for`), each with
+        ``offer_wording`` and the result (``fill_result``) its "Take this wording" button sets.
+    ``error_summary``
+        After a refused POST: every error of the form and its rows as (message, anchor id),
+        shown together above the form, each linking to its field.
     """
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
     agenda_item = get_object_or_404(AgendaItem.objects.select_related("decision"), pk=item, meeting=meeting)
@@ -527,10 +535,21 @@ def decision_record(request, pk, item):
             params = {"number": agenda_item.number, "result": recorded.get_result_display()}
             messages.success(request, DECISION_RECORDED_MESSAGE % params)
             return redirect(_agenda_url(meeting))
+    recommendations = recommendations_for(consultation, request.user)
+    for recommendation in recommendations:
+        # The button takes the recommended wording, and with it the result that fits it.
+        recommendation.offer_wording = recommendation.is_positive and bool(recommendation.resolution_text)
+        recommendation.fill_result = (
+            DecisionForm.AMENDED
+            if services.wording_differs(recommendation.resolution_text, consultation.paper.proposal)
+            else Decision.Result.ADOPTED
+        )
     context.update(
         {
             "form": form,
             "formset": formset,
+            "recommendations": recommendations,
+            "error_summary": decision_error_summary(form, formset) if request.method == "POST" else [],
             "voting_present": voting_members_present(meeting, agenda_item),
             "without_faction": without_faction,
             "amended_result": DecisionForm.AMENDED,

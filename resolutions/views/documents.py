@@ -10,6 +10,7 @@ from django.utils.cache import patch_cache_control
 
 from resolutions.models import Attachment, Paper
 from resolutions.pdf import cached_render_pdf
+from resolutions.queries import beratungsfolge_of
 
 
 def paper_pdf(request, reference):
@@ -25,6 +26,10 @@ def paper_pdf(request, reference):
         The :model:`resolutions.Paper`, if the user may read it (404 otherwise).
     ``attachments``
         The attachments the user may download, listed by name.
+    ``consultations``
+        The Beratungsfolge as the page shows it to this user
+        (:func:`resolutions.queries.beratungsfolge_of`): a result taken in a non-public
+        item stays out of the PDF for whoever may not see it there.
 
     **Response:** ``application/pdf``, inline, named ``Vorlage-<KSD>.pdf``; the same content
     gives the same bytes and is served from the PDF cache after the first request.
@@ -35,7 +40,11 @@ def paper_pdf(request, reference):
     attachments = Attachment.objects.visible_to(request.user).filter(paper=paper).order_by("order", "pk")
     data = cached_render_pdf(
         "pdf/paper.html",
-        {"paper": paper, "attachments": list(attachments)},
+        {
+            "paper": paper,
+            "attachments": list(attachments),
+            "consultations": beratungsfolge_of(paper, request.user),
+        },
         title=f"KSD {paper.reference} – {paper.name}",
         # The paper's last change, not the clock: the same content gives the same bytes.
         created=paper.modified,

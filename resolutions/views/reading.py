@@ -16,8 +16,8 @@ from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
 from resolutions.filters import PaperFilter
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
-from resolutions.queries import timeline_of, visible_item_ids
+from resolutions.models import Attachment, Paper
+from resolutions.queries import beratungsfolge_of, timeline_of
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
@@ -116,21 +116,12 @@ def paper_detail(request, reference):
     """
     # Looked up by name so that resolutions does not import alliances, which depends on it.
     alliance_membership_model = apps.get_model("alliances", "AllianceMembership")
-    decisions = (
-        Decision.objects.visible_to(request.user)
-        .order_by("date", "pk")
-        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
-    )
-    consultations = Consultation.objects.select_related("organization", "agenda_item__meeting").prefetch_related(
-        Prefetch("decisions", queryset=decisions)
-    )
     papers = (
         Paper.objects.visible_to(request.user)
         .select_related("under_direction_of", "body")
         .prefetch_related(
             "originator_persons",
             "originator_organizations",
-            Prefetch("consultations", queryset=consultations),
             Prefetch(
                 "alliance_memberships",
                 queryset=alliance_membership_model.objects.select_related(
@@ -150,12 +141,7 @@ def paper_detail(request, reference):
     insider = can_view_draft(paper, request.user)
     events = timeline_of(paper, request.user, insider=insider)
     cosignatures = paper.cosignatures.select_related("signer__person").order_by("pk") if insider else []
-    consultations = list(paper.consultations.all())
-    # A step at a non-public item names its meeting only: the item's number, and whether and
-    # how it was decided, stay with those who may see the item.
-    visible_items = visible_item_ids([step.agenda_item for step in consultations], request.user)
-    for step in consultations:
-        step.item_visible = step.agenda_item_id in visible_items
+    consultations = beratungsfolge_of(paper, request.user)
     context = {
         "paper": paper,
         "consultations": consultations,

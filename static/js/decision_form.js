@@ -1,6 +1,9 @@
 // The result form: the resolution text is editable only for "geändert beschlossen" (it is
 // still sent, so the service judges it), and the sums of the votes by Fraktion run under
-// their columns, marked when they differ from the totals. The form works without this.
+// their columns, marked when they differ from the totals. A committee's recommendation
+// offers its wording with one click: the button fills the resolution text and chooses the
+// result that fits it. A refused form puts its summary of errors in focus. The form works
+// without this.
 (() => {
   "use strict";
 
@@ -38,6 +41,21 @@
     form.querySelectorAll("[data-js-only]").forEach((element) => {
       element.hidden = false;
     });
+    form.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-fill-wording]");
+      if (!button || !text) {
+        return;
+      }
+      const source = document.getElementById(button.dataset.fillWording);
+      const result = results.find((radio) => radio.value === button.dataset.fillResult);
+      if (result) {
+        result.checked = true;
+      }
+      syncText();
+      text.value = source ? source.content.textContent.trim() : text.value;
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+      text.focus();
+    });
     form.addEventListener("change", (event) => {
       if (event.target.matches("[data-decision-result]")) {
         syncText();
@@ -50,5 +68,9 @@
     });
     syncText();
     syncSums();
+    const summary = form.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
   });
 })();

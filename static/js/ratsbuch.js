@@ -24,3 +24,21 @@ document.addEventListener("submit", (event) => {
     note.focus();
   }
 });
+
+// On paper a resolution text is read, not unfolded: open the closed ones for printing and
+// close them again afterwards (ratsbuch.css does the same where ::details-content works).
+(() => {
+  let opened = [];
+  window.addEventListener("beforeprint", () => {
+    opened = Array.from(document.querySelectorAll("details.resolution-text:not([open])"));
+    opened.forEach((details) => {
+      details.open = true;
+    });
+  });
+  window.addEventListener("afterprint", () => {
+    opened.forEach((details) => {
+      details.open = false;
+    });
+    opened = [];
+  });
+})();

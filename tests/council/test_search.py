@@ -425,3 +425,36 @@ def test_postgresql_uses_the_gin_indexes(demo):
         "allianceaim_text_gin",
     ):
         assert f"Index Scan on {index}" in used, index
+
+
+# --- German operators and the help in German ------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("Stadt oder Bündnis", "Stadt or Bündnis"),
+        ("Stadt ODER Bündnis", "Stadt or Bündnis"),
+        ('"Stadt oder Land" oder Bund', '"Stadt oder Land" or Bund'),
+        ("Oder", "Oder"),
+        ("oder Stadt", "oder Stadt"),
+        ("Oderbruch", "Oderbruch"),
+    ],
+)
+def test_oder_between_words_is_or(query, written):
+    assert search_module.query.with_english_operators(query) == written
+
+
+def test_a_search_with_oder_finds_either_word(body):
+    north = ReleasedPaperFactory(body=body, name="Straßenreinigung im Norden")
+    south = ReleasedPaperFactory(body=body, name="Gemeinwesenarbeit im Süden")
+
+    assert sorted(paper_titles("Straßenreinigung oder Gemeinwesenarbeit")) == sorted([north.reference, south.reference])
+    assert search("Straßenreinigung oder Gemeinwesenarbeit", user=ANONYMOUS).query == (
+        "Straßenreinigung oder Gemeinwesenarbeit"
+    )
+
+
+def test_the_german_help_says_oder_and_the_placeholder_is_escaped(client, db):
+    html = client.get("/suche/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "schreiben Sie oder zwischen Alternativen" in html
+    assert 'placeholder="z. B. Gemeinwesenarbeit oder &quot;Soziale Stadt&quot;"' in html

@@ -698,3 +698,151 @@ def test_a_free_item_has_no_result_form(client, office, committee_meeting):
 
     assert response.context["form"] is None
     assert shows(response, FREE_ITEM_NOTE)
+
+
+# --- the recommendation travels; all errors at once -------------------------------------
+AMENDED = "Der Stadtrat beschließt den Beitritt der Stadt zum Bündnis, befristet auf drei Jahre."
+
+
+@pytest.fixture
+def amended_council_item(held_item, paper, office, council_meeting, council_seats, factions) -> AgendaItem:
+    """The committee recommended an amended wording (SPD 3 yes, CDU 1 yes 1 no); the Stadtrat has met."""
+    services.decision_record(
+        item=held_item,
+        by=office,
+        result=R.ADOPTED_AMENDED,
+        resolution_text=AMENDED,
+        votes_yes=4,
+        votes_no=1,
+        faction_votes=[
+            {"faction": factions["SPD"], "yes": 3, "no": 0, "abstain": 0, "biased": 0},
+            {"faction": factions["CDU"], "yes": 1, "no": 1, "abstain": 0, "biased": 0},
+        ],
+    )
+    item = services.agenda_item_add(meeting=council_meeting, by=office, paper=Paper.objects.get(pk=paper.pk))
+    council_services.attendance_record(meeting=council_meeting, by=office, present=council_seats)
+    council_services.meeting_hold(meeting=council_meeting, by=office)
+    return item
+
+
+def test_council_result_form_shows_the_committees_amended_recommendation(
+    client, office, amended_council_item, committee
+):
+    client.force_login(office)
+
+    response = client.get(result_url(amended_council_item))
+
+    [recommendation] = response.context["recommendations"]
+    assert recommendation.consultation.organization == committee
+    assert (recommendation.result, recommendation.resolution_text) == (R.ADOPTED_AMENDED, AMENDED)
+    assert recommendation.offer_wording and recommendation.fill_result == R.ADOPTED_AMENDED
+    assert f'{escape(committee.name)}: <span class="recommendation-result">{R.ADOPTED_AMENDED.label}</span>' in (
+        response.text
+    )
+    assert shows(response, AMENDED)
+    assert "SPD-Fraktion:" in response.text
+    assert 'data-fill-wording="recommended-text-' in response.text
+    assert f'data-fill-result="{R.ADOPTED_AMENDED}"' in response.text
+    # The field still starts from the Beschlussvorschlag: the office takes the wording on purpose.
+    assert response.context["form"]["resolution_text"].value() == PROPOSAL
+
+
+def test_a_plain_recommendation_offers_the_beschlussvorschlag(client, office, held_council_item):
+    client.force_login(office)
+
+    response = client.get(result_url(held_council_item))
+
+    [recommendation] = response.context["recommendations"]
+    assert recommendation.fill_result == R.ADOPTED and recommendation.resolution_text == PROPOSAL
+
+
+def test_the_first_step_has_no_recommendations(client, office, held_item):
+    client.force_login(office)
+
+    response = client.get(result_url(held_item))
+
+    assert response.context["recommendations"] == []
+    assert "recommendations-heading" not in response.text
+
+
+def test_the_council_takes_the_recommended_wording(client, office, amended_council_item, paper):
+    client.force_login(office)
+    data = _result_data(result=R.ADOPTED_AMENDED, resolution_text=AMENDED, votes_yes="8")
+
+    response = client.post(result_url(amended_council_item), data)
+
+    assert response.status_code == 302
+    decision = Decision.objects.get(agenda_item=amended_council_item)
+    assert (decision.result, decision.resolution_text) == (R.ADOPTED_AMENDED, AMENDED)
+    assert Paper.objects.get(pk=paper.pk).state == S.DECIDED
+
+
+@pytest.mark.parametrize("who", ["anonymous", "clerk", "member"])
+def test_others_do_not_see_the_recommendations_form(client, request, amended_council_item, who):
+    login(client, request, who)
+
+    response = client.get(result_url(amended_council_item))
+
+    assert response.status_code in (302, 403)
+    assert AMENDED not in response.text
+
+
+def test_the_form_shows_all_its_errors_at_once(client, office, held_item, factions):
+    client.force_login(office)
+    # A changed text without "geändert beschlossen", more votes than members, and rows that do not add up.
+    data = _result_data(
+        resolution_text="Etwas anderes.",
+        votes_yes="5",
+        votes_no="1",
+        **_faction_rows(factions, SPD=(3, 0, 0, 0), CDU=(1, 0, 0, 0)),
+    )
+
+    response = _refused_with_input_kept(client, held_item, data, AMENDED_TEXT_ERROR)
+
+    summary = response.context["error_summary"]
+    assert summary == [
+        (str(VOTES_EXCEED_PRESENT_ERROR % {"votes": 6, "present": 5}), "decision-votes"),
+        (f"Resolution text: {AMENDED_TEXT_ERROR}", "id_resolution_text"),
+        (str(FACTION_SUM_ERROR % {"column": "yes", "sum": 4, "total": 5}), "faction-votes"),
+        (str(FACTION_SUM_ERROR % {"column": "no", "sum": 0, "total": 1}), "faction-votes"),
+    ]
+    assert 'role="alert"' in response.text and "data-error-summary" in response.text
+    for _message, anchor in summary:
+        assert f'href="#{anchor}"' in response.text and f'id="{anchor}"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert "is-invalid" in response.text
+
+
+def test_bad_numbers_and_bad_rows_are_shown_together(client, office, held_item, factions):
+    client.force_login(office)
+    data = _result_data(votes_yes="-1", votes_no="viele", **_faction_rows(factions, SPD=("x", 0, 0, 0)))
+
+    before = snapshot()
+    response = client.post(result_url(held_item), data)
+
+    assert response.status_code == 200 and snapshot() == before
+    anchors = [anchor for _message, anchor in response.context["error_summary"]]
+    assert anchors == ["id_votes_yes", "id_votes_no", "id_factions-0-yes"]
+    messages = [message for message, _anchor in response.context["error_summary"]]
+    assert messages[2].startswith("SPD-Fraktion, yes: ")
+    assert response.context["form"]["votes_no"].value() == "viele"
+    assert 'value="x"' in response.text
+    assert 'class="form-control form-control-sm is-invalid"' in response.text
+
+
+def test_a_missing_result_links_to_the_first_choice(client, office, held_item):
+    client.force_login(office)
+
+    response = client.post(result_url(held_item), _result_data(result=""))
+
+    assert response.context["error_summary"][0][1] == "id_result_0"
+    assert 'id="id_result_0"' in response.text
+
+
+def test_a_first_visit_has_no_summary(client, office, held_item):
+    client.force_login(office)
+
+    response = client.get(result_url(held_item))
+
+    assert response.context["error_summary"] == []
+    assert "data-error-summary" not in response.text
