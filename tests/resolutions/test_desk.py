@@ -117,11 +117,20 @@ def test_the_offices_desk_takes_the_same_queries_however_many_meetings(
         client.get(DESK)
 
 
-def test_the_navigation_offers_the_desk_to_staff_only(client, office, member):
-    client.force_login(member)
+def test_the_navigation_offers_the_desk_to_everyone_logged_in(client, office, member):
     assert 'data-nav="desk"' not in client.get("/").text
+    client.force_login(member)
+    assert 'data-nav="desk"' in client.get("/").text
     client.force_login(office)
     assert 'data-nav="desk"' in client.get("/").text
+
+
+def test_the_desk_links_the_outbox_for_the_office_and_the_notifications_for_all(client, office, member):
+    client.force_login(member)
+    page = client.get(DESK).text
+    assert reverse("council:notifications") in page and reverse("council:outbox") not in page
+    client.force_login(office)
+    assert reverse("council:outbox") in client.get(DESK).text
 
 
 def test_holding_a_meeting_moves_it_from_under_way_to_the_results(client, office, committee):
