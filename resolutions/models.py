@@ -592,3 +592,7 @@ class Minutes(TimeStampedModel):
 
     def __str__(self):
         return str(self.meeting)
+
+
+# The Beschlusskontrolle lives in a package of its own; importing it here makes its models the app's.
+from resolutions.tracking.models import ProgressReport, Tracking  # noqa: E402, F401

@@ -1,0 +1,234 @@
+"""The tracking of a decision (Beschlusskontrolle) and its progress reports (Sachstand).
+
+Imported by `resolutions.models`, so the models belong to the `resolutions` app.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from council.models import Organization, Person, TimeStampedModel
+from council.roles import actor_for
+
+
+def amber_days() -> int:
+    """How many days before its target date a tracking turns amber."""
+    return settings.RATSBUCH_TRACKING_AMBER_DAYS
+
+
+class Light(models.TextChoices):
+    """The traffic light of a tracking: derived from state and target date, never stored."""
+
+    GREEN = "green", _("on track")
+    AMBER = "amber", _("due soon")
+    RED = "red", _("overdue")
+    CLOSED = "closed", _("closed")
+
+
+class TrackingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Trackings the user may read.
+
+        Those whose Vorlage and decision the user may read (the public: released public
+        Vorlagen decided in public; members: also the non-public ones of their
+        organizations), and for clerks and heads every tracking their units answer for.
+        """
+        from resolutions.models import Decision, Paper
+
+        actor = actor_for(user)
+        if actor.is_office:
+            return self.all()
+        readable = Q(
+            paper__in=Paper.objects.visible_to(user).values("pk"),
+            decision__in=Decision.objects.visible_to(user).values("pk"),
+        )
+        if actor.unit_ids and (actor.is_clerk or actor.is_head):
+            readable |= Q(responsible_unit_id__in=actor.unit_ids)
+        return self.filter(readable)
+
+    def public(self):
+        """What anyone may read, whoever asks: the feeds and OParl use this."""
+        from django.contrib.auth.models import AnonymousUser
+
+        return self.visible_to(AnonymousUser())
+
+    def open(self):
+        return self.filter(state__in=Tracking.OPEN_STATES)
+
+    def closed(self):
+        return self.exclude(state__in=Tracking.OPEN_STATES)
+
+    def with_light(self, today: datetime.date | None = None):
+        """Annotate `light` (a Light value), the same rule as `Tracking.light`, for filters and counts."""
+        today = today or timezone.localdate()
+        soon = today + datetime.timedelta(days=amber_days())
+        return self.annotate(
+            light=Case(
+                When(~Q(state__in=Tracking.OPEN_STATES), then=Value(Light.CLOSED)),
+                When(target_date__lt=today, then=Value(Light.RED)),
+                When(target_date__lte=soon, then=Value(Light.AMBER)),
+                default=Value(Light.GREEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def by_due_date(self):
+        return self.order_by(F("target_date").asc(), "pk")
+
+
+class Tracking(TimeStampedModel):
+    """What became of a decision: who carries it out, by when, and how far they are."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        NOT_FEASIBLE = "not_feasible", _("not feasible")
+        OBSOLETE = "obsolete", _("obsolete")
+
+    OPEN_STATES = (State.OPEN, State.IN_PROGRESS)
+
+    decision = models.OneToOneField(
+        "resolutions.Decision",
+        verbose_name=_("decision"),
+        on_delete=models.CASCADE,
+        related_name="tracking",
+        help_text=_("The decision being carried out."),
+    )
+    # The decision's Vorlage, kept here so that lists filter and check visibility without two joins.
+    paper = models.ForeignKey(
+        "resolutions.Paper",
+        verbose_name=_("Vorlage"),
+        on_delete=models.CASCADE,
+        related_name="trackings",
+        help_text=_("The Vorlage decided."),
+    )
+    responsible_unit = models.ForeignKey(
+        Organization,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="trackings",
+        help_text=_("The Verwaltungsbereich that carries the decision out; at first the Vorlage's unit."),
+    )
+    responsible_person = models.ForeignKey(
+        Person,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trackings",
+        help_text=_("Who in that unit answers for it, if named."),
+    )
+    target_date = models.DateField(_("target date"), help_text=_("By when the decision is to be carried out."))
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.OPEN,
+        editable=False,  # only the services move a tracking, with a progress report
+        help_text=_("How far the decision has been carried out."),
+    )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The date of the report that closed it (done, not feasible or obsolete)."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["modified"])
+    objects = TrackingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("decision tracking")
+        verbose_name_plural = _("decision trackings")
+        ordering = ["target_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "in_progress"], closed_on__isnull=True)
+                | (~Q(state__in=["open", "in_progress"]) & Q(closed_on__isnull=False)),
+                name="tracking_closed_on_iff_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "target_date"], name="tracking_state_due")]
+
+    def __str__(self):
+        return f"{self.paper.reference}: {self.get_state_display()}"
+
+    def get_absolute_url(self):
+        return reverse("resolutions:tracking_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def light_on(self, today: datetime.date) -> str:
+        if not self.is_open:
+            return Light.CLOSED
+        if self.target_date < today:
+            return Light.RED
+        if self.target_date <= today + datetime.timedelta(days=amber_days()):
+            return Light.AMBER
+        return Light.GREEN
+
+    @property
+    def light(self) -> str:
+        """The traffic light today (an annotation of `with_light` takes precedence)."""
+        return self.__dict__.get("light") or self.light_on(timezone.localdate())
+
+    @light.setter
+    def light(self, value):
+        # `TrackingQuerySet.with_light` annotates the value computed by the database.
+        self.__dict__["light"] = value
+
+    @property
+    def light_label(self) -> str:
+        return Light(self.light).label
+
+    @property
+    def closing_report(self):
+        """The report that closed the tracking, if closed."""
+        if self.is_open:
+            return None
+        return self.reports.filter(state=self.state).order_by("-date", "-pk").first()
+
+
+class ProgressReport(TimeStampedModel):
+    """A Sachstand: what the responsible unit reports, on which day, and the state it leads to."""
+
+    tracking = models.ForeignKey(
+        Tracking,
+        verbose_name=_("tracking"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+        help_text=_("Which decision's tracking."),
+    )
+    date = models.DateField(_("date"), help_text=_("The day the report describes."))
+    text = models.TextField(_("report"), help_text=_("What has been done and what is left, in Markdown."))
+    state = models.CharField(
+        _("new state"), max_length=20, choices=Tracking.State.choices, help_text=_("The state after this report.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who wrote the report."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["tracking", "date", "pk"]
+
+    def __str__(self):
+        return f"{self.tracking.paper.reference}, {self.date:%d.%m.%Y}: {self.get_state_display()}"
