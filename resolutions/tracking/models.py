@@ -196,7 +196,9 @@ class Tracking(TimeStampedModel):
         """The report that closed the tracking, if closed."""
         if self.is_open:
             return None
-        return self.reports.filter(state=self.state).order_by("-date", "-pk").first()
+        # Over `all()`, so that a prefetch of the reports spares the query.
+        closing = [report for report in self.reports.all() if report.state == self.state]
+        return max(closing, key=lambda report: (report.date, report.pk), default=None)
 
 
 class ProgressReport(TimeStampedModel):

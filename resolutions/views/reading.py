@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
 from resolutions.filters import PaperFilter
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, PaperEvent
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, PaperEvent, ProgressReport
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,11 @@ def paper_detail(request, reference):
     decisions = (
         Decision.objects.visible_to(request.user)
         .order_by("date", "pk")
-        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
+        .select_related("tracking")
+        .prefetch_related(
+            Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")),
+            Prefetch("tracking__reports", queryset=ProgressReport.objects.order_by("date", "pk")),
+        )
     )
     consultations = Consultation.objects.select_related("organization", "agenda_item__meeting").prefetch_related(
         Prefetch("decisions", queryset=decisions)
