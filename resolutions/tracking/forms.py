@@ -166,3 +166,43 @@ class ReportCorrectForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label=_("Report"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReportGenerateForm(forms.Form):
+    """The office generates the report of a committee as of a day."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Committee or council"),
+        queryset=Organization.objects.none(),
+        help_text=_("Whose decisions the report lists; it goes before them for Kenntnisnahme."),
+    )
+    as_of = forms.DateField(
+        label=_("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the report describes, usually today."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Issuing unit"),
+        queryset=Organization.objects.none(),
+        help_text=_("The unit the Mitteilung comes from, e.g. the Ratsbüro."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from council.roles import actor_for
+
+        actor = actor_for(user)
+        own_unit = (
+            Organization.objects.filter(
+                pk__in=actor.organization_ids, organization_type=Organization.Type.ADMINISTRATIVE_UNIT
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        kwargs.setdefault("initial", {"as_of": timezone.localdate(), "unit": own_unit})
+        super().__init__(*args, **kwargs)
+        # Any organization of any kind: the service says why one does not fit.
+        self.fields["organization"].queryset = Organization.objects.committees().order_by("name")
+        self.fields["unit"].queryset = Organization.objects.filter(
+            organization_type=Organization.Type.ADMINISTRATIVE_UNIT
+        ).order_by("name")

@@ -234,3 +234,55 @@ class ProgressReport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.tracking.paper.reference}, {self.date:%d.%m.%Y}: {self.get_state_display()}"
+
+
+class TrackingReport(TimeStampedModel):
+    """The Beschlusskontrolle report of an organization as of a day: a Mitteilung for its next agenda.
+
+    The public part is a public Mitteilung; the decisions the public may not read go into a
+    second, non-public Mitteilung, so the two parts never share a document.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="tracking_reports",
+        help_text=_("The committee or council whose decisions the report lists."),
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The day the report describes."))
+    paper = models.OneToOneField(
+        "resolutions.Paper",
+        verbose_name=_("Mitteilung"),
+        on_delete=models.PROTECT,
+        related_name="tracking_report",
+        help_text=_("The public Mitteilung with the public part of the table."),
+    )
+    nonpublic_paper = models.OneToOneField(
+        "resolutions.Paper",
+        verbose_name=_("non-public Mitteilung"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tracking_report_nonpublic",
+        help_text=_("The non-public Mitteilung with the non-public decisions, if there are any."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who in the council office generated it."),
+    )
+
+    class Meta:
+        verbose_name = _("Beschlusskontrolle report")
+        verbose_name_plural = _("Beschlusskontrolle reports")
+        ordering = ["organization", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "as_of"], name="trackingreport_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.as_of:%d.%m.%Y}"

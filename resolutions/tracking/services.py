@@ -227,3 +227,112 @@ def tracking_update(
     locked.responsible_person = responsible_person
     locked.target_date = target_date
     return _saved(locked, by)
+
+
+# --- the report back to the committees ----------------------------------------------------
+REPORT_TWICE_ERROR = _("The report of %(organization)s as of %(date)s has already been generated: KSD %(reference)s.")
+NOT_A_COMMITTEE_ERROR = _("%(organization)s is not a committee or council of %(body)s; choose one that decides.")
+REPORT_GENERATE_ROLE_ERROR = _("Only the council office generates the Beschlusskontrolle report.")
+
+
+def _released_mitteilung(*, body, organization, as_of, unit, by, name: str, text: str, public: bool):
+    """A Mitteilung released at once, before `organization` for Kenntnisnahme: ready for its next agenda."""
+    from resolutions.models import Consultation, Paper, PaperEvent
+    from resolutions.services.numbering import paper_create
+
+    paper = paper_create(
+        body=body,
+        by=by,
+        name=name,
+        date=as_of,
+        under_direction_of=unit,
+        paper_type=Paper.Type.COMMUNICATION,
+        explanation=text,
+        proposal_addressee="",
+        proposal="",
+        public=public,
+    )
+    consultation = Consultation(
+        paper=paper, organization=organization, role=Consultation.Role.NOTICE, authoritative=True, order=1
+    )
+    consultation.full_clean()
+    consultation.save()
+    # The office writes the report itself: nobody co-signs it, and it is released as it is made.
+    paper.state, paper.released_at, paper.version = Paper.State.RELEASED, timezone.now(), paper.version + 1
+    _saved(paper, by)
+    PaperEvent.objects.create(
+        paper=paper,
+        action=PaperEvent.Action.RELEASED,
+        from_state=Paper.State.DRAFT,
+        to_state=Paper.State.RELEASED,
+        actor=by,
+    )
+    return paper
+
+
+@transaction.atomic
+def tracking_report_generate(*, organization: Organization, as_of: datetime.date, unit: Organization, by):
+    """Generate the Beschlusskontrolle report of an organization as of a day (the council office).
+
+    A public Mitteilung with the public decisions, and a non-public one with the others if
+    there are any; both released and before `organization` for Kenntnisnahme, so the office
+    puts them on its next agenda (the non-public one goes to the non-public part).
+    """
+    from .models import TrackingReport
+    from .report import report_markdown, report_title, report_trackings
+
+    if not may_manage(by):
+        raise ValidationError(REPORT_GENERATE_ROLE_ERROR, code="not_allowed")
+    body = organization.body
+    if organization.organization_type != Organization.Type.COMMITTEE:
+        raise ValidationError(
+            {
+                "organization": ValidationError(
+                    NOT_A_COMMITTEE_ERROR,
+                    code="not_a_committee",
+                    params={"organization": organization.name, "body": body.name},
+                )
+            }
+        )
+    if unit.body_id != body.pk or unit.organization_type != Organization.Type.ADMINISTRATIVE_UNIT:
+        raise ValidationError(
+            {
+                "unit": ValidationError(
+                    NOT_A_UNIT_ERROR, code="not_a_unit", params={"organization": unit.name, "body": body.name}
+                )
+            }
+        )
+    # The organization's row serialises two offices generating the same report.
+    Organization.objects.select_for_update().get(pk=organization.pk)
+    if (existing := TrackingReport.objects.filter(organization=organization, as_of=as_of).first()) is not None:
+        raise ValidationError(
+            REPORT_TWICE_ERROR,
+            code="twice",
+            params={
+                "organization": organization.name,
+                "date": as_of.strftime("%d.%m.%Y"),
+                "reference": existing.paper.reference,
+            },
+        )
+    public_rows, nonpublic_rows = report_trackings(organization, as_of)
+    common = {"body": body, "organization": organization, "as_of": as_of, "unit": unit, "by": by}
+    paper = _released_mitteilung(
+        **common,
+        name=report_title(organization, as_of),
+        text=report_markdown(public_rows, as_of=as_of),
+        public=True,
+    )
+    nonpublic_paper = None
+    if nonpublic_rows:
+        nonpublic_paper = _released_mitteilung(
+            **common,
+            name=report_title(organization, as_of, nonpublic=True),
+            text=report_markdown(nonpublic_rows, as_of=as_of),
+            public=False,
+        )
+    report = TrackingReport(
+        organization=organization, as_of=as_of, paper=paper, nonpublic_paper=nonpublic_paper, created_by=by
+    )
+    report.full_clean()
+    report.save()
+    return report

@@ -11,23 +11,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from council.roles import actor_for, office_required
 from resolutions.forms.agenda import add_service_error
-from resolutions.models import ProgressReport, Tracking
+from resolutions.models import Paper, ProgressReport, Tracking, TrackingReport
 
 from . import services
-from .forms import ProgressReportForm, ReportCorrectForm, TrackingFilter, TrackingUpdateForm
+from .forms import ProgressReportForm, ReportCorrectForm, ReportGenerateForm, TrackingFilter, TrackingUpdateForm
+from .report import report_pdf
 
 TRACKINGS_PER_PAGE = 25
 REPORT_SAVED_MESSAGE = _("The progress report was saved; the decision is now “%(state)s”.")
 TRACKING_SAVED_MESSAGE = _("Responsible unit, person and target date were saved.")
 REPORT_CORRECTED_MESSAGE = _("The report was corrected; the history keeps the earlier text.")
 MY_TRACKINGS_ROLE_MESSAGE = _("Meine Beschlüsse lists the decisions of your unit; it is for clerks and heads.")
+REPORT_GENERATED_MESSAGE = _(
+    "The Beschlusskontrolle report was generated as Mitteilung %(reference)s; put it on the next agenda of "
+    "%(organization)s."
+)
 REPORT_ROLE_MESSAGE = _("Only the responsible unit and the council office write progress reports.")
 
 
@@ -93,8 +100,19 @@ def tracking_list(request):
         "trackings": page_obj.object_list,
         "bars": committee_bars(Tracking.objects.visible_to(request.user)),
         "has_mine": actor.is_authenticated and (actor.is_clerk or actor.is_head),
+        "may_generate": actor.is_office,
+        "reports": visible_reports(request.user)[:10],
     }
     return render(request, "resolutions/tracking_list.html", context)
+
+
+def visible_reports(user):
+    """The reports whose public Mitteilung the user may read, newest first."""
+    return (
+        TrackingReport.objects.filter(paper__in=Paper.objects.visible_to(user).values("pk"))
+        .select_related("organization", "paper")
+        .order_by("-as_of", "-pk")
+    )
 
 
 def _detail_context(request, tracking: Tracking, **forms) -> dict:
@@ -221,3 +239,43 @@ def my_trackings(request):
         "closed_trackings": mine.closed().order_by("-closed_on", "-pk")[:20],
     }
     return render(request, "resolutions/tracking_my.html", context)
+
+
+@office_required
+def report_generate(request):
+    """The office generates the Beschlusskontrolle report of a committee as of a day.
+
+    **Template:** :template:`resolutions/tracking_report_generate.html`
+    """
+    form = ReportGenerateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.tracking_report_generate(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                REPORT_GENERATED_MESSAGE % {"reference": report.paper.reference, "organization": report.organization},
+            )
+            return redirect(report.paper)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "resolutions/tracking_report_generate.html", {"form": form}, status=status)
+
+
+def report_download(request, pk):
+    """Send the report as PDF/A: the public part to everyone, the non-public part also to insiders.
+
+    Insiders are those who may read the non-public Mitteilung (members of the organization,
+    the office). 404 for a report whose public Mitteilung the user may not read.
+    """
+    report = get_object_or_404(visible_reports(request.user).select_related("paper__body", "nonpublic_paper"), pk=pk)
+    insider = (
+        report.nonpublic_paper_id is not None
+        and Paper.objects.visible_to(request.user).filter(pk=report.nonpublic_paper_id).exists()
+    )
+    response = HttpResponse(report_pdf(report, insider=insider), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="Beschlusskontrolle-{report.paper.reference}.pdf"'
+    # The bytes depend on who asks (the non-public part); shared caches must never keep a copy.
+    patch_cache_control(response, private=True)
+    return response
