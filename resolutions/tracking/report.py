@@ -1,8 +1,8 @@
 """The Beschlusskontrolle report of an organization: which decisions it lists, as Markdown tables and as PDF.
 
 A report as of a day lists the organization's tracked decisions taken up to that day that
-are open, and those closed since its previous report (or all closed ones, for its first):
-a closed decision is listed once more and then leaves the report. The public part holds
+are open, and those closed since its previous report was made (or all closed ones, for its
+first): a closed decision is listed once more and then leaves the report. The public part holds
 what the public may read; everything else goes into the non-public part.
 """
 
@@ -29,7 +29,8 @@ def report_trackings(organization: Organization, as_of: datetime.date) -> tuple[
     previous = previous_report(organization, as_of)
     closed_since = Q(closed_on__lte=as_of)
     if previous is not None:
-        closed_since &= Q(closed_on__gt=previous.as_of)
+        # Closed after the day of the previous report, or on that day but after it was made.
+        closed_since &= Q(closed_on__gt=previous.as_of) | Q(closed_on=previous.as_of, modified__gt=previous.created)
     reports = ProgressReport.objects.filter(date__lte=as_of).order_by("date", "pk")
     rows = list(
         Tracking.objects.filter(decision__consultation__organization=organization, decision__date__lte=as_of)
