@@ -21,7 +21,7 @@ from council.models import (
     Person,
 )
 from council.roles import Role
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, ProgressReport, Tracking
 
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -259,3 +259,25 @@ class RepresentationFactory(factory.django.DjangoModelFactory):
     membership = factory.SubFactory(AllianceMembershipFactory)
     group = "Steuerungsgruppe"
     description = "Bereichsleiterin 5-11"
+
+
+class TrackingFactory(factory.django.DjangoModelFactory):
+    """The tracking of an adopted decision; its unit is the Vorlage's."""
+
+    class Meta:
+        model = Tracking
+
+    decision = factory.SubFactory(DecisionFactory)
+    paper = factory.SelfAttribute("decision.consultation.paper")
+    responsible_unit = factory.SelfAttribute("paper.under_direction_of")
+    target_date = datetime.date(2013, 6, 30)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    tracking = factory.SubFactory(TrackingFactory)
+    date = datetime.date(2013, 4, 2)
+    text = "Die Umsetzung hat begonnen."
+    state = Tracking.State.IN_PROGRESS

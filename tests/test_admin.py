@@ -29,7 +29,10 @@ from resolutions.models import (
     Minutes,
     Paper,
     PaperEvent,
+    ProgressReport,
     ReferenceCounter,
+    Tracking,
+    TrackingReport,
 )
 from tests.factories import (
     TINY_PDF,
@@ -50,7 +53,9 @@ from tests.factories import (
     OrganizationFactory,
     PaperFactory,
     PersonFactory,
+    ProgressReportFactory,
     RepresentationFactory,
+    TrackingFactory,
     UnitFactory,
     UserFactory,
 )
@@ -117,6 +122,11 @@ MAKERS = {
     Decision: DecisionFactory,
     FactionVote: FactionVoteFactory,
     Minutes: _minutes,
+    Tracking: TrackingFactory,
+    ProgressReport: ProgressReportFactory,
+    TrackingReport: lambda: TrackingReport.objects.create(
+        organization=OrganizationFactory(), as_of=datetime.date(2013, 6, 1), paper=PaperFactory()
+    ),
     Alliance: AllianceFactory,
     AllianceAim: AllianceAimFactory,
     AllianceMembership: _alliance_membership,
@@ -131,7 +141,7 @@ MAKERS = {
     ),
     ImportRun: lambda: ImportRun.objects.create(system_url="https://ris.example.de/oparl/", started_at=timezone.now()),
 }
-READ_ONLY = {ReferenceCounter, PaperEvent, Minutes, Tombstone, ImportedObject, ImportRun}
+READ_ONLY = {ReferenceCounter, PaperEvent, Minutes, TrackingReport, Tombstone, ImportedObject, ImportRun}
 
 
 def _url(model, view, *args):
