@@ -21,8 +21,8 @@ from ..models import Consultation, Decision, Paper, PaperEvent
 from .models import ProgressReport, Tracking, TrackingReport
 
 SEED_CLOSING_REPORT = (
-    "Die Stadt Ludwigshafen am Rhein ist dem Bündnis für Soziale Stadtentwicklung und Gemeinwesenarbeit "
-    "Rheinland-Pfalz mit dem Beschluss des Stadtrates vom 18.03.2013 beigetreten; die Beitrittserklärung ist "
+    "Die Stadt Ludwigshafen am Rhein ist dem Bündnis für Soziale Stadtentwicklung in Rheinland-Pfalz mit dem "
+    "Beschluss des Stadtrates vom 18.03.2013 beigetreten; die Beitrittserklärung ist "
     "unterzeichnet. In der Steuerungsgruppe des Bündnisses arbeitet seitdem die Bereichsleiterin 5-11 für die "
     "Stadt mit."
 )

@@ -228,14 +228,17 @@ def my_trackings(request):
 
     **Template:** :template:`resolutions/tracking_my.html`
 
-    **Context:** ``open_trackings``, ``closed_trackings`` (the last 20 closed).
+    **Context:** ``page_obj`` and ``open_trackings`` (a page of the open ones), ``closed_trackings``
+    (the last 20 closed).
     """
     actor = actor_for(request.user)
     if not (actor.is_clerk or actor.is_head):
         raise PermissionDenied(MY_TRACKINGS_ROLE_MESSAGE)
     mine = _listed(request.user).filter(responsible_unit_id__in=actor.unit_ids)
+    page_obj = Paginator(mine.open().by_due_date(), TRACKINGS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "open_trackings": mine.open().by_due_date(),
+        "page_obj": page_obj,
+        "open_trackings": page_obj.object_list,
         "closed_trackings": mine.closed().order_by("-closed_on", "-pk")[:20],
     }
     return render(request, "resolutions/tracking_my.html", context)

@@ -305,3 +305,25 @@ def test_the_ical_feed_has_public_due_dates_only(client, tracked, secret_tracked
 @pytest.mark.parametrize("value", ["abc", "999999"])
 def test_the_ical_feed_of_an_unknown_unit_is_404(client, db, value):
     assert client.get(reverse("resolutions:tracking_ical"), {"einheit": value}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_meine_beschluesse_queries_do_not_grow(
+    client, django_assert_max_num_queries, unit, committee, office, clerk, count
+):
+    for _ in range(count):
+        decided_paper(unit, committee, office)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(14):
+        response = client.get(MINE)
+    assert len(response.context["open_trackings"]) == count
+
+
+@pytest.mark.parametrize("reports", [1, 6])
+def test_detail_queries_do_not_grow_with_reports(client, django_assert_max_num_queries, tracked, clerk, reports):
+    for n in range(reports):
+        services.tracking_report(tracking=tracked, by=clerk, date=REPORT_DAY, text=f"Bericht {n}.", state=S.IN_PROGRESS)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(20):
+        response = client.get(_detail(tracked))
+    assert response.status_code == 200
