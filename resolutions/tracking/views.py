@@ -128,6 +128,8 @@ def _detail_context(request, tracking: Tracking, **forms) -> dict:
         "insider": insider,
         "history": tracking.history.select_related("history_user").order_by("-history_date")[:50] if insider else [],
         "may_report": may_report and tracking.is_open,
+        # A refused report (another unit's) is shown again with its input and the reason.
+        "show_report_form": (may_report and tracking.is_open) or bool(forms.get("report_form")),
         "may_manage": may_manage,
         "report_form": forms.get("report_form") or ProgressReportForm(tracking=tracking),
         "update_form": forms.get("update_form") or (TrackingUpdateForm(tracking=tracking) if may_manage else None),
@@ -165,19 +167,21 @@ def tracking_detail(request, pk):
 def tracking_report(request, pk):
     """Write a progress report (POST); an invalid one shows the tracking page again with the input kept."""
     tracking = _get_tracking(request, pk)
-    if not services.may_report(tracking, request.user):
-        raise PermissionDenied(REPORT_ROLE_MESSAGE)
+    allowed = services.may_report(tracking, request.user)
     form = ProgressReportForm(request.POST, tracking=tracking)
     if form.is_valid():
         try:
+            # Someone of another unit is refused by the service, in its words, with the input kept.
             services.tracking_report(tracking=tracking, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, REPORT_SAVED_MESSAGE % {"state": tracking.get_state_display()})
             return redirect(tracking)
+    elif not allowed:
+        raise PermissionDenied(REPORT_ROLE_MESSAGE)
     context = _detail_context(request, tracking, report_form=form)
-    return render(request, "resolutions/tracking_detail.html", context, status=400)
+    return render(request, "resolutions/tracking_detail.html", context, status=400 if allowed else 403)
 
 
 @office_required

@@ -12,6 +12,7 @@ from resolutions.tracking import services
 from resolutions.tracking.services import (
     CLOSING_REPORT_EMPTY_ERROR,
     REPORT_BEFORE_DECISION_ERROR,
+    REPORT_ROLE_ERROR,
     TARGET_BEFORE_DECISION_ERROR,
 )
 from tests.council.conftest import user_named
@@ -159,11 +160,21 @@ def test_the_clerk_reports_and_the_head_closes(client, tracked, clerk, head):
     assert "tracking-report-form" not in page.text
 
 
-@pytest.mark.parametrize(("who", "status"), [("member", 403), ("other_clerk", 403)])
-def test_others_may_not_report(client, request, tracked, who, status):
+@pytest.mark.parametrize("who", ["member", "other_clerk"])
+def test_others_may_not_report_and_are_told_why_with_the_input_kept(client, request, tracked, who):
     _login(client, request, who)
-    assert _report(client, tracked).status_code == status
+    response = _report(client, tracked, text="Von einer anderen Stelle.")
+    assert response.status_code == 403
+    with translation.override("en"):
+        expected = str(REPORT_ROLE_ERROR) % {"unit": tracked.responsible_unit.name}
+    assert html.escape(expected) in response.text
+    assert "Von einer anderen Stelle." in response.text
     assert not tracked.reports.exists()
+
+
+def test_a_bad_form_of_someone_who_may_not_report_is_403(client, tracked, member):
+    client.force_login(member)
+    assert _report(client, tracked, date="kein Datum").status_code == 403
 
 
 def test_anonymous_must_log_in_to_report(client, tracked):
