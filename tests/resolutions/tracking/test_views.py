@@ -338,3 +338,25 @@ def test_detail_queries_do_not_grow_with_reports(client, django_assert_max_num_q
     with django_assert_max_num_queries(20):
         response = client.get(_detail(tracked))
     assert response.status_code == 200
+
+
+def test_the_list_filters_by_wahlperiode(client, tracked, body):
+    from tests.factories import LegislativeTermFactory
+
+    term_2009 = LegislativeTermFactory(body=body)
+    term_2014 = LegislativeTermFactory(
+        body=body, name="Wahlperiode 2014–2019", start_date=datetime.date(2014, 7, 1), end_date=None
+    )
+    assert tracked.paper.name in client.get(LIST, {"term": term_2009.pk}).text
+    assert tracked.paper.name not in client.get(LIST, {"term": term_2014.pk}).text
+
+
+def test_insiders_see_who_changed_what_and_when(client, tracked, clerk, office):
+    services.tracking_report(tracking=tracked, by=clerk, date=REPORT_DAY, text="Läuft.", state=S.IN_PROGRESS)
+    client.force_login(office)
+    response = client.get(_detail(tracked), HTTP_ACCEPT_LANGUAGE="en")
+    history = list(response.context["history"])
+    assert [entry.state for entry in history] == [S.IN_PROGRESS, S.OPEN]
+    assert history[0].history_user == clerk
+    assert "tracking-history" in response.text and clerk.get_username() in response.text
+    assert clerk.person.name in response.text  # the report's author
