@@ -398,7 +398,9 @@ def tracking(ctx: Context, obj) -> dict:
             "trafficLight": obj.light,
             "targetDate": date(obj.target_date),
             "closedOn": date(obj.closed_on),
-            "responsibleUnit": ctx.object_id("Organization", obj.responsible_unit_id),
+            "responsibleUnit": ctx.object_id("Organization", obj.responsible_unit_id)
+            if obj.responsible_unit_id
+            else None,
             "progressReport": [
                 {"date": date(report.date), "state": report.state, "text": report.text} for report in obj.reports.all()
             ],

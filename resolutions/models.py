@@ -40,7 +40,8 @@ class PaperQuerySet(models.QuerySet):
 
         Anyone: released public ones. Council members: also the non-public ones put before
         an organization they belong to. Clerks and heads: everything of their units, drafts
-        included. The office and administrators: everything.
+        included. The people of a Fraktion: its own Anträge and Anfragen, drafts included. The
+        office and administrators: everything.
         """
         actor = actor_for(user)
         if actor.is_office:
@@ -50,6 +51,9 @@ class PaperQuerySet(models.QuerySet):
             visible |= Q(released_at__isnull=False, consultations__organization_id__in=actor.organization_ids)
         if actor.unit_ids and (actor.is_clerk or actor.is_head):
             visible |= Q(under_direction_of_id__in=actor.unit_ids)
+        if actor.faction_ids:
+            # The Anträge and Anfragen a Fraktion drafts, drafts included, for its people.
+            visible |= Q(under_direction_of_id__in=actor.faction_ids)
         if actor.is_head:
             # A head of another unit asked to co-sign (e.g. the Kämmerei) must read what they sign.
             visible |= Q(cosignatures__signer=actor.user)

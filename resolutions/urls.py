@@ -58,6 +58,7 @@ urlpatterns = [
     path("beschluesse/ical/", tracking_ical, name="tracking_ical"),
     path("beschluesse/berichte/neu/", tracking.report_generate, name="tracking_report_generate"),
     path("beschluesse/berichte/<int:pk>.pdf", tracking.report_download, name="tracking_report_pdf"),
+    path("beschluesse/anfragen/<ksd:reference>/zuweisen/", tracking.inquiry_assign, name="tracking_inquiry_assign"),
     path("beschluesse/<int:pk>/", tracking.tracking_detail, name="tracking_detail"),
     path("beschluesse/<int:pk>/sachstand/", tracking.tracking_report, name="tracking_report"),
     path("beschluesse/<int:pk>/bearbeiten/", tracking.tracking_update, name="tracking_update"),

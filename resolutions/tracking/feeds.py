@@ -92,9 +92,10 @@ def _event(tracking: Tracking, url: str) -> icalendar.Event:
             "name": tracking.paper.name,
         },
     )
-    event.add("description", f"{tracking.responsible_unit.name}: {tracking.get_state_display()}")
+    event.add("description", f"{tracking.responsible_unit_label}: {tracking.get_state_display()}")
     event.add("url", url)
-    event.add("categories", [tracking.responsible_unit.name])
+    if tracking.responsible_unit is not None:
+        event.add("categories", [tracking.responsible_unit.name])
     return event
 
 

@@ -206,3 +206,24 @@ class ReportGenerateForm(forms.Form):
         self.fields["unit"].queryset = Organization.objects.filter(
             organization_type=Organization.Type.ADMINISTRATIVE_UNIT
         ).order_by("name")
+
+
+class InquiryAssignForm(forms.Form):
+    """The office gives an Anfrage to a unit to answer by a date."""
+
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Organization.objects.none(),
+        help_text=_("The Verwaltungsbereich that answers the Anfrage."),
+    )
+    target_date = forms.DateField(
+        label=_("Answer due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("By when the administration answers."),
+    )
+
+    def __init__(self, *args, paper, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Organization.objects.filter(
+            body=paper.body, organization_type=Organization.Type.ADMINISTRATIVE_UNIT
+        ).order_by("name")

@@ -22,6 +22,9 @@ def amber_days() -> int:
     return settings.RATSBUCH_TRACKING_AMBER_DAYS
 
 
+UNIT_MISSING_LABEL = _("not yet named by the council office")
+
+
 class Light(models.TextChoices):
     """The traffic light of a tracking: derived from state and target date, never stored."""
 
@@ -44,9 +47,8 @@ class TrackingQuerySet(models.QuerySet):
         actor = actor_for(user)
         if actor.is_office:
             return self.all()
-        readable = Q(
-            paper__in=Paper.objects.visible_to(user).values("pk"),
-            decision__in=Decision.objects.visible_to(user).values("pk"),
+        readable = Q(paper__in=Paper.objects.visible_to(user).values("pk")) & (
+            Q(decision__isnull=True) | Q(decision__in=Decision.objects.visible_to(user).values("pk"))
         )
         if actor.unit_ids and (actor.is_clerk or actor.is_head):
             readable |= Q(responsible_unit_id__in=actor.unit_ids)
@@ -94,12 +96,15 @@ class Tracking(TimeStampedModel):
 
     OPEN_STATES = (State.OPEN, State.IN_PROGRESS)
 
+    # Empty for an Anfrage: the administration's answer is tracked like a decision, without one.
     decision = models.OneToOneField(
         "resolutions.Decision",
         verbose_name=_("decision"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="tracking",
-        help_text=_("The decision being carried out."),
+        help_text=_("The decision being carried out; empty for the answer to an Anfrage."),
     )
     # The decision's Vorlage, kept here so that lists filter and check visibility without two joins.
     paper = models.ForeignKey(
@@ -109,9 +114,12 @@ class Tracking(TimeStampedModel):
         related_name="trackings",
         help_text=_("The Vorlage decided."),
     )
+    # Empty until the office names one: a Fraktion's Antrag has no unit of the administration behind it.
     responsible_unit = models.ForeignKey(
         Organization,
         verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="trackings",
         help_text=_("The Verwaltungsbereich that carries the decision out; at first the Vorlage's unit."),
@@ -167,6 +175,26 @@ class Tracking(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_answer(self) -> bool:
+        """Whether this tracks the administration's answer to an Anfrage rather than a decision."""
+        return self.decision_id is None
+
+    @property
+    def responsible_unit_label(self) -> str:
+        """The responsible unit as people name it, e.g. "Bereich Stadtentwicklung (5-11)", or that none is named yet."""
+        unit = self.responsible_unit
+        if unit is None:
+            return str(UNIT_MISSING_LABEL)
+        return f"{unit.name} ({unit.short_name})" if unit.short_name and unit.short_name not in unit.name else unit.name
+
+    @property
+    def start_date(self) -> datetime.date:
+        """Since when there is something to do: the decision's day, or the day the Anfrage was received."""
+        if self.decision_id is not None:
+            return self.decision.date
+        return timezone.localdate(self.paper.released_at) if self.paper.released_at else self.paper.date
 
     def light_on(self, today: datetime.date) -> str:
         if not self.is_open:

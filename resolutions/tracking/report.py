@@ -79,7 +79,9 @@ def report_markdown(rows: list[Tracking], *, as_of: datetime.date) -> str:
                 tracking.paper.reference,
                 tracking.paper.name,
                 tracking.decision.date.strftime("%d.%m.%Y"),
-                tracking.responsible_unit.short_name or tracking.responsible_unit.name,
+                (tracking.responsible_unit.short_name or tracking.responsible_unit.name)
+                if tracking.responsible_unit
+                else "–",
                 tracking.target_date.strftime("%d.%m.%Y"),
                 state,
                 _latest(tracking),

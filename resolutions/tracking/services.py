@@ -49,6 +49,15 @@ TARGET_BEFORE_DECISION_ERROR = _(
     "The target date lies before the decision of %(date)s; a decision cannot be due before it was taken."
 )
 NOT_A_UNIT_ERROR = _("%(organization)s is not an administrative unit of %(body)s.")
+ANSWER_RELEASE_ROLE_ERROR = _(
+    "The answer to an Anfrage is released by the head of %(unit)s (or the council office); save it as “in "
+    "progress” and ask the head to release it."
+)
+NOT_AN_INQUIRY_ERROR = _("Only an Anfrage is answered by the administration; KSD %(reference)s is a %(type)s.")
+INQUIRY_NOT_RECEIVED_ERROR = _(
+    "The Anfrage KSD %(reference)s has not been received by the council office yet (it is “%(state)s”)."
+)
+INQUIRY_ASSIGNED_ERROR = _("The Anfrage KSD %(reference)s is already with %(unit)s; change the unit on its page.")
 PERSON_NOT_OF_UNIT_ERROR = _("%(person)s does not work in %(unit)s; choose someone of the responsible unit.")
 
 
@@ -59,6 +68,11 @@ def may_report(tracking: Tracking, user) -> bool:
     if actor.is_office:
         return True
     return (actor.is_clerk or actor.is_head) and tracking.responsible_unit_id in actor.unit_ids
+
+
+def _may_release_answer(tracking: Tracking, user) -> bool:
+    actor = actor_for(user)
+    return actor.is_office or (actor.is_head and tracking.responsible_unit_id in actor.unit_ids)
 
 
 def may_manage(user) -> bool:
@@ -97,10 +111,12 @@ def tracking_follow_decision(*, decision, by: AbstractBaseUser | None) -> Tracki
     if existing is not None:
         return existing
     paper = consultation.paper
+    # A Fraktion's Antrag has no unit of the administration behind it: the office names one.
+    unit = paper.under_direction_of
     tracking = Tracking(
         decision=decision,
         paper=paper,
-        responsible_unit_id=paper.under_direction_of_id,
+        responsible_unit=unit if unit.organization_type == Organization.Type.ADMINISTRATIVE_UNIT else None,
         target_date=decision.date + datetime.timedelta(days=settings.RATSBUCH_TRACKING_DEFAULT_DAYS),
     )
     return _saved(tracking, by)
@@ -108,13 +124,13 @@ def tracking_follow_decision(*, decision, by: AbstractBaseUser | None) -> Tracki
 
 # --- progress reports -------------------------------------------------------------------
 def _check_report_date(tracking: Tracking, date: datetime.date) -> None:
-    if date < tracking.decision.date:
+    if date < tracking.start_date:
         raise ValidationError(
             {
                 "date": ValidationError(
                     REPORT_BEFORE_DECISION_ERROR,
                     code="before_decision",
-                    params={"date": tracking.decision.date.strftime("%d.%m.%Y")},
+                    params={"date": tracking.start_date.strftime("%d.%m.%Y")},
                 )
             }
         )
@@ -150,9 +166,13 @@ def tracking_report(
     """
     locked = _lock(tracking)
     if not may_report(locked, by):
-        raise ValidationError(REPORT_ROLE_ERROR, code="not_allowed", params={"unit": locked.responsible_unit.name})
+        raise ValidationError(REPORT_ROLE_ERROR, code="not_allowed", params={"unit": locked.responsible_unit_label})
     if not locked.is_open:
         raise ValidationError(TRACKING_CLOSED_ERROR, code="closed", params={"state": locked.get_state_display()})
+    if locked.is_answer and state == Tracking.State.DONE and not _may_release_answer(locked, by):
+        raise ValidationError(
+            ANSWER_RELEASE_ROLE_ERROR, code="not_allowed", params={"unit": locked.responsible_unit_label}
+        )
     if state not in Tracking.State.values:
         raise ValidationError({"state": ValidationError(_("Choose a state from the list."), code="invalid_state")})
     _check_report_date(locked, date)
@@ -215,11 +235,11 @@ def tracking_update(
             code="person_not_of_unit",
             params={"person": responsible_person.name, "unit": responsible_unit.name},
         )
-    if target_date < locked.decision.date:
+    if target_date < locked.start_date:
         errors["target_date"] = ValidationError(
             TARGET_BEFORE_DECISION_ERROR,
             code="target_before_decision",
-            params={"date": locked.decision.date.strftime("%d.%m.%Y")},
+            params={"date": locked.start_date.strftime("%d.%m.%Y")},
         )
     if errors:
         raise ValidationError(errors)
@@ -336,3 +356,48 @@ def tracking_report_generate(*, organization: Organization, as_of: datetime.date
     report.full_clean()
     report.save()
     return report
+
+
+# --- the answer to an Anfrage ---------------------------------------------------------------
+@transaction.atomic
+def inquiry_assign(*, paper, by, responsible_unit: Organization, target_date: datetime.date) -> Tracking:
+    """Give a received Anfrage to a unit of the administration to answer by a date (the council office).
+
+    The answer is tracked like a decision: the unit reports progress, and the closing report
+    (state done) is the answer, released by the head of the unit.
+    """
+    from resolutions.models import Paper
+
+    if not may_manage(by):
+        raise ValidationError(OFFICE_ROLE_ERROR, code="not_allowed")
+    locked = Paper.objects.select_for_update().select_related("body").get(pk=paper.pk)
+    params = {"reference": locked.reference, "type": locked.get_paper_type_display()}
+    if locked.paper_type != Paper.Type.INQUIRY:
+        raise ValidationError(NOT_AN_INQUIRY_ERROR, code="not_an_inquiry", params=params)
+    if locked.released_at is None or locked.state == Paper.State.WITHDRAWN:
+        raise ValidationError(
+            INQUIRY_NOT_RECEIVED_ERROR, code="not_received", params={**params, "state": locked.get_state_display()}
+        )
+    if (existing := Tracking.objects.filter(paper=locked, decision__isnull=True).first()) is not None:
+        raise ValidationError(
+            INQUIRY_ASSIGNED_ERROR, code="assigned", params={**params, "unit": existing.responsible_unit_label}
+        )
+    tracking = Tracking(paper=locked, decision=None, responsible_unit=responsible_unit, target_date=target_date)
+    errors = {}
+    body = locked.body
+    if (
+        responsible_unit.body_id != body.pk
+        or responsible_unit.organization_type != Organization.Type.ADMINISTRATIVE_UNIT
+    ):
+        errors["responsible_unit"] = ValidationError(
+            NOT_A_UNIT_ERROR, code="not_a_unit", params={"organization": responsible_unit.name, "body": body.name}
+        )
+    if target_date < tracking.start_date:
+        errors["target_date"] = ValidationError(
+            TARGET_BEFORE_DECISION_ERROR,
+            code="target_before_decision",
+            params={"date": tracking.start_date.strftime("%d.%m.%Y")},
+        )
+    if errors:
+        raise ValidationError(errors)
+    return _saved(tracking, by)

@@ -23,7 +23,14 @@ from resolutions.forms.agenda import add_service_error
 from resolutions.models import Paper, ProgressReport, Tracking, TrackingReport
 
 from . import services
-from .forms import ProgressReportForm, ReportCorrectForm, ReportGenerateForm, TrackingFilter, TrackingUpdateForm
+from .forms import (
+    InquiryAssignForm,
+    ProgressReportForm,
+    ReportCorrectForm,
+    ReportGenerateForm,
+    TrackingFilter,
+    TrackingUpdateForm,
+)
 from .report import report_pdf
 
 TRACKINGS_PER_PAGE = 25
@@ -51,7 +58,8 @@ def committee_bars(trackings) -> list[dict]:
     today = timezone.localdate()
     is_open = Q(state__in=Tracking.OPEN_STATES)
     rows = (
-        trackings.order_by()
+        trackings.filter(decision__isnull=False)
+        .order_by()
         .values("decision__consultation__organization__name")
         .annotate(
             open=Count("pk", filter=is_open & Q(target_date__gte=today)),
@@ -286,3 +294,30 @@ def report_download(request, pk):
     # The bytes depend on who asks (the non-public part); shared caches must never keep a copy.
     patch_cache_control(response, private=True)
     return response
+
+
+INQUIRY_ASSIGNED_MESSAGE = _("The Anfrage went to %(unit)s, to be answered by %(date)s.")
+
+
+@office_required
+def inquiry_assign(request, reference):
+    """The office gives a received Anfrage to a unit of the administration to answer by a date.
+
+    **Template:** :template:`resolutions/tracking_inquiry_form.html`
+    """
+    paper = get_object_or_404(Paper.objects.select_related("body"), reference=reference)
+    form = InquiryAssignForm(request.POST or None, paper=paper)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracking = services.inquiry_assign(paper=paper, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                INQUIRY_ASSIGNED_MESSAGE
+                % {"unit": tracking.responsible_unit.name, "date": tracking.target_date.strftime("%d.%m.%Y")},
+            )
+            return redirect(tracking)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "resolutions/tracking_inquiry_form.html", {"paper": paper, "form": form}, status=status)

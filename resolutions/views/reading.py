@@ -16,7 +16,16 @@ from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
 from resolutions.filters import PaperFilter
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, PaperEvent, ProgressReport
+from resolutions.models import (
+    Attachment,
+    Consultation,
+    Decision,
+    FactionVote,
+    Paper,
+    PaperEvent,
+    ProgressReport,
+    Tracking,
+)
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
@@ -70,8 +79,8 @@ def paper_list(request):
         "filtered": filtered,
         "page_obj": page_obj,
         "papers": page_obj.object_list,
-        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)),
-        "has_drafts": actor.is_authenticated and (actor.is_clerk or actor.is_head),
+        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)) or bool(actor.faction_ids),
+        "has_drafts": actor.is_authenticated and (actor.is_clerk or actor.is_head or bool(actor.faction_ids)),
     }
     return render(request, "resolutions/paper_list.html", context)
 
@@ -155,7 +164,26 @@ def paper_detail(request, reference):
         # returned or co-signed it, and why, stays inside.
         events = events.filter(created__gte=paper.released_at) if paper.released_at else events.none()
     cosignatures = paper.cosignatures.select_related("signer__person").order_by("pk") if insider else []
+    answer = None
+    if paper.paper_type == Paper.Type.INQUIRY:
+        # The administration's answer to an Anfrage, tracked like a decision (resolutions.tracking).
+        answer = (
+            Tracking.objects.visible_to(request.user)
+            .filter(paper=paper, decision__isnull=True)
+            .select_related("responsible_unit")
+            .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.order_by("date", "pk")))
+            .first()
+        )
+    actor = actor_for(request.user)
     context = {
+        "answer": answer,
+        "may_assign_inquiry": (
+            actor.is_office
+            and paper.paper_type == Paper.Type.INQUIRY
+            and paper.released_at is not None
+            and paper.state != Paper.State.WITHDRAWN
+            and not Tracking.objects.filter(paper=paper, decision__isnull=True).exists()
+        ),
         "paper": paper,
         "consultations": paper.consultations.all(),
         "attachments": attachments,

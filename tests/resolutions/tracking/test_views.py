@@ -166,7 +166,7 @@ def test_others_may_not_report_and_are_told_why_with_the_input_kept(client, requ
     response = _report(client, tracked, text="Von einer anderen Stelle.")
     assert response.status_code == 403
     with translation.override("en"):
-        expected = str(REPORT_ROLE_ERROR) % {"unit": tracked.responsible_unit.name}
+        expected = str(REPORT_ROLE_ERROR) % {"unit": tracked.responsible_unit_label}
     assert html.escape(expected) in response.text
     assert "Von einer anderen Stelle." in response.text
     assert not tracked.reports.exists()
