@@ -140,6 +140,14 @@ def demo(db):
     DecisionFactory(
         consultation=consultation, agenda_item=item, date=datetime.date(2013, 3, 18), resolution_text=EXTRA_RESOLUTION
     )
+    # A Fraktion's draft Antrag: its people read it, nobody else.
+    PaperFactory(
+        body=body,
+        under_direction_of=Organization.objects.get(body=body, name="SPD-Fraktion"),
+        paper_type=Paper.Type.MOTION,
+        name="Antrag der SPD-Fraktion: Entwurf zur Umbenennung des Vogelsangparks",
+        explanation="Die Fraktion berät noch intern über den neuen Namen des Parks am Vogelsang.",
+    )
     return body
 
 

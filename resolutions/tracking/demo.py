@@ -6,6 +6,8 @@
 - The 42. Sitzung des Stadtrates (17 June 2013) decided four more Vorlagen of Bereich 5-11:
   playgrounds (in progress and overdue), a citizens' office (not feasible), a concept up to
   2030 (in progress, on track) and, behind closed doors, renting rooms (open and overdue).
+- The SPD-Fraktion's Antrag on drinking fountains, decided by that Stadtrat (in progress), and
+  its Anfrage on the school yards, answered by Bereich 5-11.
 - A Beschlusskontrolle report of the Stadtrat, generated once by the office through the
   service, which `resolutions.demo` puts on the agenda of the next Stadtrat.
 
@@ -38,6 +40,21 @@ ROOMS_EXPLANATION = (
     "je Quadratmeter an; das Angebot ist bis zum 30.09.2013 befristet."
 )
 ROOMS_REPORT = "Der Mietvertrag mit dem Eigentümer der Rohrlachstraße 12 liegt der Rechtsabteilung zur Prüfung vor."
+
+# The SPD-Fraktion's Antrag, decided by the 42. Stadtrat, and its Anfrage, answered by Bereich 5-11.
+MOTION_TITLE = "Antrag der SPD-Fraktion: Trinkwasserbrunnen auf den Plätzen im Hemshof"
+MOTION_EXPLANATION = (
+    "Im Sommer fehlt auf den Plätzen im Hemshof frei zugängliches Trinkwasser. Andere Städte haben mit öffentlichen "
+    "Trinkwasserbrunnen gute Erfahrungen gemacht."
+)
+MOTION_PROPOSAL = "Die Verwaltung wird beauftragt, bis Mitte 2014 drei Trinkwasserbrunnen im Hemshof aufzustellen."
+MOTION_REPORT = "Zwei Standorte sind mit den Technischen Werken abgestimmt; der dritte wird noch geprüft."
+INQUIRY_TITLE = "Anfrage der SPD-Fraktion zur Öffnung der Schulhöfe im Hemshof am Nachmittag"
+INQUIRY_EXPLANATION = "Wir fragen die Verwaltung: Welche Schulhöfe im Hemshof können nachmittags geöffnet werden?"
+INQUIRY_ANSWER = (
+    "Die Schulhöfe der Grundschulen Gräfenau und Goetheschule sind ab dem Schuljahr 2013/14 werktags bis 19 Uhr "
+    "geöffnet; die Aufsicht übernimmt das Stadtteilbüro."
+)
 
 # Title, public, proposal, target date, state, closed on; then the reports (date, state, by, text).
 TRACKED = [
@@ -162,20 +179,41 @@ def _council_meeting_of_june(council: CouncilDemo, demo) -> None:
                 **fields,
             )
         )
+    motion = _faction_paper(
+        council,
+        name=MOTION_TITLE,
+        paper_type=Paper.Type.MOTION,
+        explanation=MOTION_EXPLANATION,
+        proposal=MOTION_PROPOSAL,
+        date=COUNCIL_DAY - datetime.timedelta(days=30),
+    )
+    # The public items first, then the non-public one (the rooms), as every agenda is laid out.
+    items = sorted([*papers, motion], key=lambda paper: not paper.public)
     agenda = ensure_agenda(
         meeting,
         [("1", OPENING, True)]
-        + [(str(number), title_of(paper), paper.public) for number, paper in enumerate(papers, start=2)],
+        + [(str(number), title_of(paper), paper.public) for number, paper in enumerate(items, start=2)],
     )
+    number_of = {paper.pk: str(number) for number, paper in enumerate(items, start=2)}
     _attend(meeting, council, excused=[])
     from ..demo import _votes
 
     S, A = Paper.State, PaperEvent.Action
     office = council.users["office"]
-    for number, (paper, (_name, _public, _proposal, target, state, closed_on, reports)) in enumerate(
-        zip(papers, TRACKED, strict=True), start=2
+    motion_row = (
+        MOTION_TITLE,
+        True,
+        MOTION_PROPOSAL,
+        datetime.date(2014, 6, 30),
+        Tracking.State.IN_PROGRESS,
+        None,
+        [(datetime.date(2013, 10, 7), Tracking.State.IN_PROGRESS, "clerk", MOTION_REPORT)],
+    )
+    for paper, (_name, _public, _proposal, target, state, closed_on, reports) in zip(
+        [*papers, motion], [*TRACKED, motion_row], strict=True
     ):
-        item = agenda[str(number)]
+        number = number_of[paper.pk]
+        item = agenda[number]
         (step,) = _consultations(paper, [(council.stadtrat, Consultation.Role.DECISION, True, item)])
         decision = _decision(
             step,
@@ -185,7 +223,10 @@ def _council_meeting_of_june(council: CouncilDemo, demo) -> None:
             date=COUNCIL_DAY,
             resolution_text=paper.proposal,
         )
-        released_at, released_path = _released_path(paper, council, day=paper.date)
+        if paper is motion:
+            released_at, released_path = _faction_path(paper, council)
+        else:
+            released_at, released_path = _released_path(paper, council, day=paper.date)
         _timeline(
             paper,
             [
@@ -203,8 +244,84 @@ def _council_meeting_of_june(council: CouncilDemo, demo) -> None:
         )
         _set_state(paper, S.DECIDED, released_at)
         _tracking(decision, council, target_date=target, state=state, closed_on=closed_on, reports=reports)
-    demo.papers += papers
+    demo.papers += [*papers, motion]
     demo.meetings.append(meeting)
+
+
+def _faction_paper(council: CouncilDemo, *, name: str, date: datetime.date, **fields) -> Paper:
+    """A Vorlage the SPD-Fraktion drafted (through its member, the demo user `member`)."""
+    from ..services import paper_create
+
+    spd = council.factions["SPD"]
+    paper = Paper.objects.filter(body=council.body, name=name).first()
+    if paper is None:
+        paper = paper_create(
+            body=council.body,
+            by=council.users["member"],
+            name=name,
+            date=date,
+            under_direction_of=spd,
+            proposal_addressee="",
+            **fields,
+        )
+    if not paper.originator_organizations.filter(pk=spd.pk).exists():
+        paper.originator_organizations.add(spd)
+    if not paper.originator_persons.filter(pk=council.member.pk).exists():
+        paper.originator_persons.add(council.member)
+    return paper
+
+
+def _faction_path(paper: Paper, council: CouncilDemo) -> tuple[datetime.datetime, list]:
+    """Drafted and submitted by the member, received by the office two days later."""
+    member, office = council.users["member"], council.users["office"]
+    S, A = Paper.State, PaperEvent.Action
+    received_at = aware(paper.date + datetime.timedelta(days=2), 10)
+    return received_at, [
+        (A.CREATED, "", S.DRAFT, member, aware(paper.date, 9), ""),
+        (A.SUBMITTED, S.DRAFT, S.COSIGNING, member, aware(paper.date, 11), ""),
+        (A.RELEASED, S.COSIGNING, S.RELEASED, office, received_at, ""),
+    ]
+
+
+def _answered_inquiry(council: CouncilDemo, demo) -> None:
+    """The SPD-Fraktion's Anfrage: received, given to Bereich 5-11, answered by its head."""
+    from ..demo import _consultations, _set_state, _timeline
+
+    inquiry = _faction_paper(
+        council,
+        name=INQUIRY_TITLE,
+        paper_type=Paper.Type.INQUIRY,
+        explanation=INQUIRY_EXPLANATION,
+        proposal="",
+        date=datetime.date(2013, 5, 2),
+    )
+    _consultations(inquiry, [(council.stadtrat, Consultation.Role.NOTICE, True, None)])
+    received_at, path = _faction_path(inquiry, council)
+    _timeline(inquiry, path)
+    _set_state(inquiry, Paper.State.RELEASED, received_at)
+    tracking = ensure(
+        Tracking,
+        paper=inquiry,
+        decision=None,
+        defaults={
+            "responsible_unit": council.unit,
+            "responsible_person": council.head,
+            "target_date": datetime.date(2013, 6, 14),
+            "state": Tracking.State.DONE,
+            "closed_on": datetime.date(2013, 6, 10),
+        },
+    )
+    kept = [
+        ensure(
+            ProgressReport,
+            tracking=tracking,
+            date=datetime.date(2013, 6, 10),
+            state=Tracking.State.DONE,
+            defaults={"text": INQUIRY_ANSWER, "author": council.users["head"]},
+        ).pk
+    ]
+    ProgressReport.objects.filter(tracking=tracking).exclude(pk__in=kept).delete()
+    demo.papers.append(inquiry)
 
 
 def load_tracking_demo(council: CouncilDemo, demo) -> TrackingReport:
@@ -223,6 +340,7 @@ def load_tracking_demo(council: CouncilDemo, demo) -> TrackingReport:
         ],
     )
     _council_meeting_of_june(council, demo)
+    _answered_inquiry(council, demo)
     report = TrackingReport.objects.filter(organization=council.stadtrat).order_by("-as_of").first()
     if report is None:
         from django.utils import timezone

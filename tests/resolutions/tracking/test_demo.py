@@ -42,3 +42,16 @@ def test_the_report_is_on_the_agenda_of_the_next_stadtrat(demo):
     assert item.meeting in Meeting.objects.upcoming()
     assert report.paper.state == Paper.State.IN_CONSULTATION
     assert report.nonpublic_paper.state == Paper.State.RELEASED and not report.nonpublic_paper.public
+
+
+def test_the_fraktions_antrag_is_tracked_and_its_anfrage_answered(client, demo):
+    from resolutions.tracking.demo import INQUIRY_ANSWER, INQUIRY_TITLE, MOTION_TITLE
+
+    motion = Paper.objects.get(name=MOTION_TITLE)
+    assert motion.originator_organizations.get().name == "SPD-Fraktion"
+    assert Tracking.objects.get(paper=motion).state == Tracking.State.IN_PROGRESS
+    inquiry = Paper.objects.get(name=INQUIRY_TITLE)
+    answer = Tracking.objects.get(paper=inquiry)
+    assert (answer.decision, answer.state, answer.closing_report.text) == (None, Tracking.State.DONE, INQUIRY_ANSWER)
+    page = client.get(inquiry.get_absolute_url())
+    assert INQUIRY_ANSWER in page.text and "SPD-Fraktion" in page.text
