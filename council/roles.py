@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     CLERK = "Sachbearbeitung", _("clerk (Sachbearbeitung)")
     HEAD = "Bereichsleitung", _("department head (Bereichsleitung)")
     OFFICE = "Ratsbüro", _("council office (Ratsbüro)")
+    # Staff of a Fraktion (a membership in it): drafts its Anträge and Anfragen, does not co-sign them.
+    FACTION_OFFICE = "Fraktionsgeschäftsstelle", _("office of a Fraktion (Fraktionsgeschäftsstelle)")
 
 
 class Actor:
@@ -56,6 +58,26 @@ class Actor:
     def is_head(self) -> bool:
         return self.has_role(Role.HEAD)
 
+    @property
+    def is_faction_office(self) -> bool:
+        return self.is_authenticated and Role.FACTION_OFFICE in self.roles
+
+    @cached_property
+    def _organization_types(self) -> dict[int, str]:
+        """The organization type of each organization the user belongs to, in one query for all roles."""
+        from council.models import Organization
+
+        if not self.organization_ids:
+            return {}
+        return dict(Organization.objects.filter(pk__in=self.organization_ids).values_list("pk", "organization_type"))
+
+    @cached_property
+    def faction_ids(self) -> frozenset[int]:
+        """The Fraktionen the user's person belongs to today: as a council member or in its Geschäftsstelle."""
+        from council.models import Organization
+
+        return frozenset(pk for pk, kind in self._organization_types.items() if kind == Organization.Type.FACTION)
+
     @cached_property
     def person(self):
         if not self.is_authenticated:
@@ -79,13 +101,7 @@ class Actor:
         """
         from council.models import Organization
 
-        if not self.organization_ids:
-            return frozenset()
-        units = set(
-            Organization.objects.filter(
-                pk__in=self.organization_ids, organization_type=Organization.Type.ADMINISTRATIVE_UNIT
-            ).values_list("pk", flat=True)
-        )
+        units = {pk for pk, kind in self._organization_types.items() if kind == Organization.Type.ADMINISTRATIVE_UNIT}
         frontier = set(units)
         while frontier:
             frontier = set(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - units

@@ -206,7 +206,20 @@ RATSBUCH_OPARL_LICENSE = os.environ.get("RATSBUCH_OPARL_LICENSE", "")
 RATSBUCH_DECISION_FOLLOWERS = [
     "alliances.services.membership_follow_decision",
     "resolutions.mailing.decision_recorded",  # the originating unit hears of the decision by mail
+    "resolutions.tracking.services.tracking_follow_decision",
 ]
+
+# Beschlusskontrolle: the authoritative results that give the administration work and so open
+# a tracking record (values of resolutions.Decision.Result); the days the administration has
+# by default to carry a decision out (the office sets the real target date); and how many
+# days before the target date the traffic light turns amber.
+RATSBUCH_TRACKING_RESULTS = [
+    value.strip()
+    for value in os.environ.get("RATSBUCH_TRACKING_RESULTS", "beschlossen,geändert beschlossen").split(",")
+    if value.strip()
+]
+RATSBUCH_TRACKING_DEFAULT_DAYS = int(os.environ.get("RATSBUCH_TRACKING_DEFAULT_DAYS", "90"))
+RATSBUCH_TRACKING_AMBER_DAYS = int(os.environ.get("RATSBUCH_TRACKING_AMBER_DAYS", "14"))
 
 # What the search at /suche/ looks through, in this order: each app declares its own
 # sources (`council.search.SearchSource`), so that council does not import the apps that

@@ -45,7 +45,7 @@ from council.models import (
     Organization,
     Person,
 )
-from resolutions.models import Attachment, Consultation, Decision, Paper
+from resolutions.models import Attachment, Consultation, Decision, Paper, ProgressReport, Tracking
 
 from .models import Tombstone
 
@@ -218,6 +218,9 @@ MODIFIED_PARTS: dict[str, Callable[[], tuple]] = {
         # An embedded step shows its agenda item only while that item is public.
         _latest(AgendaItem.objects.filter(consultations__paper=OuterRef("pk"))),
         _latest(served_files().filter(paper=OuterRef("pk"))),
+        # The embedded Beschlusskontrolle (ratsbuch:tracking) and its progress reports.
+        _latest(Tracking.objects.public().filter(paper=OuterRef("pk"))),
+        _latest(ProgressReport.objects.filter(tracking__in=Tracking.objects.public(), tracking__paper=OuterRef("pk"))),
         _departed_children("Paper"),
     ),
     "Consultation": lambda: (F("agenda_item__modified"),),
@@ -359,6 +362,14 @@ def papers() -> QuerySet[Paper]:
         Prefetch("attachments", files().order_by("order", "pk"), to_attr="served_files"),
         Prefetch("originator_persons", _by_pk(served_persons()), to_attr="served_originators"),
         Prefetch("originator_organizations", _by_pk(Organization.objects.all()), to_attr="served_organizations"),
+        # The Beschlusskontrolle (vendor extension ratsbuch:tracking): public decisions only.
+        Prefetch(
+            "trackings",
+            Tracking.objects.public()
+            .order_by("pk")
+            .prefetch_related(Prefetch("reports", ProgressReport.objects.order_by("date", "pk"))),
+            to_attr="served_trackings",
+        ),
     )
 
 

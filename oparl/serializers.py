@@ -28,6 +28,7 @@ SCHEMA = "https://schema.oparl.org/1.1/"
 OPARL_VERSION = SCHEMA
 VENDOR_PREFIX = "ratsbuch"
 VOTES_PROPERTY = f"{VENDOR_PREFIX}:votes"
+TRACKING_PROPERTY = f"{VENDOR_PREFIX}:tracking"
 # The texts of a Vorlage, which OParl's Paper has no property for: vendor property → model field.
 # Markdown as stored; an empty text is left out like any other empty value.
 PAPER_TEXT_PROPERTIES = {
@@ -391,6 +392,27 @@ def agenda_item(ctx: Context, obj, *, embedded: bool = False) -> dict:
     )
 
 
+def tracking(ctx: Context, obj) -> dict:
+    """The vendor extension `ratsbuch:tracking`: how far the decision on a public Vorlage is carried out."""
+    return compact(
+        {
+            "state": obj.state,
+            # Derived from state and target date on the day of the request, never stored.
+            "trafficLight": obj.light,
+            "targetDate": date(obj.target_date),
+            "closedOn": date(obj.closed_on),
+            "responsibleUnit": ctx.object_id("Organization", obj.responsible_unit_id)
+            if obj.responsible_unit_id
+            else None,
+            "progressReport": [
+                {"date": date(report.date), "state": report.state, "text": report.text} for report in obj.reports.all()
+            ],
+            "web": ctx.origin + obj.get_absolute_url(),
+            "modified": date_time(obj.modified),
+        }
+    )
+
+
 def paper(ctx: Context, obj) -> dict:
     files = None if ctx.omit_internal else obj.served_files
     return compact(
@@ -410,6 +432,7 @@ def paper(ctx: Context, obj) -> dict:
             # The programme line above the title (e.g. Bund-Länder-Programm "Soziale Stadt") files the paper.
             "keyword": [obj.subject_line] if obj.subject_line else None,
             **{prop: getattr(obj, name) for prop, name in PAPER_TEXT_PROPERTIES.items()},
+            TRACKING_PROPERTY: tracking(ctx, obj.served_trackings[0]) if obj.served_trackings else None,
             "web": _paper_page(ctx, obj),
             **_stamps(obj),
         }

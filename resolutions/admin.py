@@ -241,3 +241,6 @@ class MinutesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from resolutions.tracking import admin as tracking_admin  # noqa: E402, F401  (registers the Beschlusskontrolle)

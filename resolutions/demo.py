@@ -250,6 +250,8 @@ class ResolutionsDemo:
     council_decision: Decision
     papers: list[Paper] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    # The Beschlusskontrolle report of the Stadtrat (resolutions.tracking.demo), for its next agenda.
+    tracking_report: object = None
 
 
 def agenda_title(paper: Paper) -> str:
@@ -780,12 +782,17 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
         committee_meeting, [("1", OPENING, True), ("2", agenda_title(current), True), ("3", NOTICES, True)]
     )
     ensure_agenda(finance_meeting, [("1", OPENING, True), ("2", NOTICES, True)])
+    # The public part of the report goes under the Mitteilungen; its non-public part (if any) waits
+    # in the office's pool, so the non-public part of the agenda keeps the land deal alone.
+    report = demo.tracking_report
     council_agenda = ensure_agenda(
         council_meeting,
         [
             ("1", OPENING, True),
             ("2", QUESTIONS, True),
             ("3", NOTICES, True),
+            # The Beschlusskontrolle report, under the Mitteilungen.
+            ("3.1", agenda_title(report.paper), True),
             # The non-public part: land deals are discussed behind closed doors.
             ("4", agenda_title(land), False),
         ],
@@ -910,6 +917,29 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
         ],
     )
     _set_state(award, S.DECIDED, released_at)
+    # The report was generated and released by the office's service; the loader puts it on the agenda.
+    step = report.paper.consultations.get()
+    if step.agenda_item_id != council_agenda["3.1"].pk:
+        step.agenda_item = council_agenda["3.1"]
+        step.full_clean()
+        step.save()
+    _timeline(
+        report.paper,
+        [
+            (A.CREATED, "", S.DRAFT, office, None, {}),
+            (A.RELEASED, S.DRAFT, S.RELEASED, office, None, {}),
+            (
+                A.SCHEDULED,
+                S.RELEASED,
+                S.IN_CONSULTATION,
+                office,
+                None,
+                {"meeting": council_meeting, "agenda_item": council_agenda["3.1"]},
+            ),
+        ],
+    )
+    _set_state(report.paper, S.IN_CONSULTATION, report.paper.released_at)
+    demo.papers += [report.paper, *([report.nonpublic_paper] if report.nonpublic_paper else [])]
 
     released_at, released_path = _released_path(pooled, council, day=pooled.date)
     _timeline(pooled, released_path)
@@ -924,6 +954,9 @@ def _load_current(council: CouncilDemo, demo: ResolutionsDemo) -> None:
 
 def load_resolutions_demo(council: CouncilDemo) -> ResolutionsDemo:
     """Write the Vorlagen, their Beratungsfolge, meetings and decisions, and return them."""
+    from .tracking.demo import load_tracking_demo
+
     demo = _load_seed(council)
+    demo.tracking_report = load_tracking_demo(council, demo)
     _load_current(council, demo)
     return demo

@@ -42,7 +42,8 @@ class PaperQuerySet(models.QuerySet):
 
         Anyone: released public ones. Council members: also the non-public ones put before
         an organization they belong to. Clerks and heads: everything of their units, drafts
-        included. The office and administrators: everything.
+        included. The people of a Fraktion: its own Anträge and Anfragen, drafts included. The
+        office and administrators: everything.
         """
         actor = actor_for(user)
         if actor.is_office:
@@ -52,6 +53,9 @@ class PaperQuerySet(models.QuerySet):
             visible |= Q(released_at__isnull=False, consultations__organization_id__in=actor.organization_ids)
         if actor.unit_ids and (actor.is_clerk or actor.is_head):
             visible |= Q(under_direction_of_id__in=actor.unit_ids)
+        if actor.faction_ids:
+            # The Anträge and Anfragen a Fraktion drafts, drafts included, for its people.
+            visible |= Q(under_direction_of_id__in=actor.faction_ids)
         if actor.is_head:
             # A head of another unit asked to co-sign (e.g. the Kämmerei) must read what they sign.
             visible |= Q(cosignatures__signer=actor.user)
@@ -736,3 +740,7 @@ class Minutes(TimeStampedModel):
 
     def __str__(self):
         return str(self.meeting)
+
+
+# The Beschlusskontrolle lives in a package of its own; importing it here makes its models the app's.
+from resolutions.tracking.models import ProgressReport, Tracking, TrackingReport  # noqa: E402, F401

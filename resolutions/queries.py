@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from council.models import AgendaItem, Meeting
 from council.roles import actor_for
 
-from .models import Consultation, Cosignature, Decision, FactionVote, Paper, PaperEvent
+from .models import Consultation, Cosignature, Decision, FactionVote, Paper, PaperEvent, ProgressReport
 
 # Results after which the same step is deliberated again.
 REOPENING_RESULTS = (Decision.Result.DEFERRED, Decision.Result.REFERRED)
@@ -122,7 +122,7 @@ def visible_item_ids(items, user) -> set[int]:
 
 
 def beratungsfolge_of(paper: Paper, user) -> list[Consultation]:
-    """The steps of the paper's Beratungsfolge in order, as `user` may read them (three queries).
+    """The steps of the paper's Beratungsfolge in order, as `user` may read them (four queries).
 
     Each step carries its decisions the user may read (``Decision.objects.visible_to``,
     with their votes by Fraktion) and ``item_visible``: whether the user may see its agenda
@@ -133,7 +133,12 @@ def beratungsfolge_of(paper: Paper, user) -> list[Consultation]:
     decisions = (
         Decision.objects.visible_to(user)
         .order_by("date", "pk")
-        .prefetch_related(Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")))
+        .select_related("tracking")
+        .prefetch_related(
+            Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")),
+            # The Beschlusskontrolle of a decision the user may read (resolutions.tracking).
+            Prefetch("tracking__reports", queryset=ProgressReport.objects.order_by("date", "pk")),
+        )
     )
     steps = list(
         paper.consultations.select_related("organization", "agenda_item__meeting")

@@ -4,6 +4,8 @@ from django.urls import path, register_converter
 
 from resolutions.feeds import PaperAtomFeed, PaperRssFeed
 from resolutions.models import REFERENCE_PATTERN
+from resolutions.tracking import views as tracking
+from resolutions.tracking.feeds import TrackingAtomFeed, tracking_ical
 from resolutions.views import agenda, desk, documents, drafting, meeting_documents, reading, workflow
 
 
@@ -51,6 +53,22 @@ urlpatterns = [
     path("vorlagen/<ksd:reference>/versionen/", workflow.paper_history, name="paper_history"),
     # last: the detail page
     path("vorlagen/<ksd:reference>/", reading.paper_detail, name="paper_detail"),
+    # the Beschlusskontrolle: tracked decisions until they are carried out (resolutions/tracking/)
+    path("beschluesse/", tracking.tracking_list, name="tracking_list"),
+    path("beschluesse/meine/", tracking.my_trackings, name="tracking_my"),
+    path("beschluesse/feed/atom/", TrackingAtomFeed(), name="tracking_feed_atom"),
+    path("beschluesse/ical/", tracking_ical, name="tracking_ical"),
+    path("beschluesse/berichte/neu/", tracking.report_generate, name="tracking_report_generate"),
+    path("beschluesse/berichte/<int:pk>.pdf", tracking.report_download, name="tracking_report_pdf"),
+    path("beschluesse/anfragen/<ksd:reference>/zuweisen/", tracking.inquiry_assign, name="tracking_inquiry_assign"),
+    path("beschluesse/<int:pk>/", tracking.tracking_detail, name="tracking_detail"),
+    path("beschluesse/<int:pk>/sachstand/", tracking.tracking_report, name="tracking_report"),
+    path("beschluesse/<int:pk>/bearbeiten/", tracking.tracking_update, name="tracking_update"),
+    path(
+        "beschluesse/<int:pk>/sachstand/<int:report>/korrigieren/",
+        tracking.report_correct,
+        name="tracking_report_correct",
+    ),
     # the council office's agenda work and results (the meeting pages themselves are council's)
     path("sitzungen/<int:pk>/tagesordnung/", agenda.agenda_edit, name="agenda_edit"),
     path("sitzungen/<int:pk>/top/<int:item>/ergebnis/", agenda.decision_record, name="decision_record"),

@@ -36,6 +36,10 @@ RETURN_STATE_ERROR = _(
 RELEASE_STATE_ERROR = _(
     "This Vorlage is not in co-signing (it is “%(state)s”); only a submitted Vorlage can be released."
 )
+RECEIVE_STATE_ERROR = _(
+    "This Vorlage is not in co-signing (it is “%(state)s”); the council office receives a Fraktion's Antrag or "
+    "Anfrage once its members have co-signed it."
+)
 WITHDRAW_STATE_ERROR = _("This Vorlage is “%(state)s”; a decided or withdrawn Vorlage can no longer be withdrawn.")
 # Role errors: the state is right, the user is not the one who may do it.
 SUBMIT_ROLE_ERROR = _("Only a clerk of %(unit)s may submit this Vorlage; ask one of them to submit it.")
@@ -46,6 +50,7 @@ RETURN_ROLE_ERROR = _(
     "Only a department head named as co-signer or the council office may return this Vorlage to %(unit)s."
 )
 RELEASE_ROLE_ERROR = _("Only a department head of %(unit)s may release this Vorlage; ask one of them to release it.")
+RECEIVE_ROLE_ERROR = _("Only the council office receives the Anträge and Anfragen of a Fraktion.")
 WITHDRAW_ROLE_ERROR = _("Only a clerk or department head of %(unit)s or the council office may withdraw this Vorlage.")
 # Preconditions on the paper itself.
 COSIGNATURES_MISSING_ERROR = _(
@@ -115,9 +120,27 @@ def _acts_for_unit(paper: Paper, actor: Actor) -> bool:
 
 
 def may_draft_for(unit: Organization, user) -> bool:
-    """Whether `user` may draft a Vorlage for `unit`: a clerk working for it."""
+    """Whether `user` may draft a Vorlage for `unit`: a clerk working for it, or for a Fraktion one of its people."""
     actor = actor_for(user)
+    if unit.organization_type == Organization.Type.FACTION:
+        return actor.is_authenticated and unit.pk in actor.faction_ids
     return actor.is_clerk and _acts_for(unit.pk, actor)
+
+
+def is_faction_paper(paper: Paper) -> bool:
+    """Whether a Fraktion moves the paper (an Antrag or Anfrage drafted by the Fraktion itself)."""
+    return paper.under_direction_of.organization_type == Organization.Type.FACTION
+
+
+def _is_faction_drafter(paper: Paper, actor: Actor) -> bool:
+    # Its council members and its Geschäftsstelle: a membership in the Fraktion today.
+    return actor.is_authenticated and paper.under_direction_of_id in actor.faction_ids and is_faction_paper(paper)
+
+
+def is_faction_cosigner(paper: Paper, user) -> bool:
+    """Whether `user` may be asked to co-sign a Fraktion's paper: one of its council members, not its staff."""
+    actor = actor_for(user)
+    return _is_faction_drafter(paper, actor) and not actor.is_faction_office
 
 
 def _is_unit_clerk(paper: Paper, actor: Actor) -> bool:
@@ -129,8 +152,9 @@ def _is_unit_head(paper: Paper, actor: Actor) -> bool:
 
 
 def _is_named_cosigner(paper: Paper, actor: Actor, *, unsigned_only: bool = False) -> bool:
-    # A signature is personal: even an administrator signs only where named.
-    if not (actor.is_authenticated and actor.is_head):
+    # A signature is personal: even an administrator signs only where named. The administration's
+    # Vorlagen are co-signed by department heads, a Fraktion's by its council members.
+    if not (actor.is_authenticated and (actor.is_head or is_faction_paper(paper))):
         return False
     cosignatures = paper.cosignatures.filter(signer=actor.user)
     if unsigned_only:
@@ -139,7 +163,7 @@ def _is_named_cosigner(paper: Paper, actor: Actor, *, unsigned_only: bool = Fals
 
 
 def _may_submit(paper: Paper, actor: Actor) -> bool:
-    return _is_unit_clerk(paper, actor)
+    return _is_unit_clerk(paper, actor) or _is_faction_drafter(paper, actor)
 
 
 def _may_cosign(paper: Paper, actor: Actor) -> bool:
@@ -151,11 +175,21 @@ def _may_return(paper: Paper, actor: Actor) -> bool:
 
 
 def _may_release(paper: Paper, actor: Actor) -> bool:
-    return _is_unit_head(paper, actor)
+    return not is_faction_paper(paper) and _is_unit_head(paper, actor)
+
+
+def _may_receive(paper: Paper, actor: Actor) -> bool:
+    # A Fraktion's Antrag or Anfrage goes to the council office, not through a department head.
+    return actor.is_office and is_faction_paper(paper)
 
 
 def _may_withdraw(paper: Paper, actor: Actor) -> bool:
-    return actor.is_office or _is_unit_clerk(paper, actor) or _is_unit_head(paper, actor)
+    return (
+        actor.is_office
+        or _is_unit_clerk(paper, actor)
+        or _is_unit_head(paper, actor)
+        or _is_faction_drafter(paper, actor)
+    )
 
 
 # --- the Beratungsfolge ---------------------------------------------------------------
@@ -309,6 +343,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         guard=_all_cosigned,
     ),
     Transition(
+        name="receive",
+        label=_("Receive"),
+        action=PaperEvent.Action.RELEASED,
+        sources=frozenset({S.COSIGNING}),
+        target=S.RELEASED,
+        permits=_may_receive,
+        state_error=RECEIVE_STATE_ERROR,
+        role_error=RECEIVE_ROLE_ERROR,
+        guard=_all_cosigned,
+    ),
+    Transition(
         name="withdraw",
         label=_("Withdraw"),
         action=PaperEvent.Action.WITHDRAWN,
@@ -375,7 +420,8 @@ def edit_refusal(paper: Paper, user) -> ValidationError | None:
     """Say why `user` may not change the paper's text, steps or attachments, or None."""
     if not paper.is_draft:
         return ValidationError(EDIT_NOT_DRAFT_ERROR, code="not_draft", params={"state": paper.get_state_display()})
-    if not _is_unit_clerk(paper, actor_for(user)):
+    actor = actor_for(user)
+    if not (_is_unit_clerk(paper, actor) or _is_faction_drafter(paper, actor)):
         return ValidationError(
             EDIT_ROLE_ERROR, code="not_allowed", params={"unit": unit_label(paper.under_direction_of)}
         )
@@ -403,5 +449,7 @@ def can_view_draft(paper: Paper, user) -> bool:
     if actor.is_office:
         return True
     if (actor.is_clerk or actor.is_head) and _acts_for_unit(paper, actor):
+        return True
+    if _is_faction_drafter(paper, actor):
         return True
     return _is_named_cosigner(paper, actor)

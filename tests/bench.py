@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.rounds,
             )
             _bench_oparl(client, body, args.rounds)
+            _bench_tracking(client, body, unit, args.rounds)
             client.login(username="clerk", password="ratsbuch-demo")
             _measure("/suche/?q=Stadtentwicklung, clerk", get("/suche/?q=Stadtentwicklung"), args.rounds)
             _measure("/vorlagen/ first page, clerk", get("/vorlagen/"), args.rounds)
@@ -236,6 +237,46 @@ def _bench_invitations(rounds: int) -> None:
         print(f"{'':<58} {delivered} of {members} delivered in the last round, {rounds} rounds")
     finally:
         server.stop()
+
+
+def _bench_tracking(client, body, unit, rounds: int) -> None:
+    """The Beschlusskontrolle with every benchmark Vorlage decided by the Stadtrat and tracked."""
+    import datetime
+
+    from council.models import Organization
+    from resolutions.models import Consultation, Decision, Paper, Tracking
+
+    stadtrat = Organization.objects.get(body=body, name="Stadtrat")
+    papers = list(Paper.objects.filter(body=body, reference__startswith="2025"))
+    steps = Consultation.objects.bulk_create(
+        Consultation(paper=paper, organization=stadtrat, role=Consultation.Role.DECISION, authoritative=True, order=1)
+        for paper in papers
+    )
+    decisions = Decision.objects.bulk_create(
+        Decision(consultation=step, result=Decision.Result.ADOPTED, date=datetime.date(2025, 3, 1)) for step in steps
+    )
+    Tracking.objects.bulk_create(
+        Tracking(
+            decision=decision,
+            paper=step.paper,
+            responsible_unit=unit,
+            target_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 900),
+        )
+        for n, (step, decision) in enumerate(zip(steps, decisions, strict=True))
+    )
+    count = Tracking.objects.count()
+    _measure(f"/beschluesse/ first page of {count} decisions, anonymous", get_ok(client, "/beschluesse/"), rounds)
+    _measure(
+        "/beschluesse/?light=red&q=Stadtentwicklung, anonymous",
+        get_ok(client, "/beschluesse/?light=red&q=Stadtentwicklung"),
+        rounds,
+    )
+    _measure("/beschluesse/ical/ due dates, anonymous", get_ok(client, "/beschluesse/ical/"), rounds)
+    seed = Tracking.objects.get(paper__reference="20135317")
+    _measure("/beschluesse/<pk>/ the seed's tracking, anonymous", get_ok(client, seed.get_absolute_url()), rounds)
+    client.login(username="clerk", password="ratsbuch-demo")
+    _measure(f"/beschluesse/meine/ {count} decisions of the unit, clerk", get_ok(client, "/beschluesse/meine/"), rounds)
+    client.logout()
 
 
 def _bench_pdf(client, folder: Path, rounds: int) -> None:

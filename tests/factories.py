@@ -22,7 +22,7 @@ from council.models import (
     Subscription,
 )
 from council.roles import Role
-from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper
+from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, ProgressReport, Tracking
 
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -271,3 +271,25 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"buerger{n}@example.org")
     target = Subscription.Target.ORGANIZATION
     confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2013, 1, 1, 9, 0, tzinfo=datetime.UTC))
+
+
+class TrackingFactory(factory.django.DjangoModelFactory):
+    """The tracking of an adopted decision; its unit is the Vorlage's."""
+
+    class Meta:
+        model = Tracking
+
+    decision = factory.SubFactory(DecisionFactory)
+    paper = factory.SelfAttribute("decision.consultation.paper")
+    responsible_unit = factory.SelfAttribute("paper.under_direction_of")
+    target_date = datetime.date(2013, 6, 30)
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    tracking = factory.SubFactory(TrackingFactory)
+    date = datetime.date(2013, 4, 2)
+    text = "Die Umsetzung hat begonnen."
+    state = Tracking.State.IN_PROGRESS

@@ -41,8 +41,11 @@ from resolutions.models import (
     Minutes,
     Paper,
     PaperEvent,
+    ProgressReport,
     ReferenceCounter,
     ResultWording,
+    Tracking,
+    TrackingReport,
 )
 from tests.factories import (
     TINY_PDF,
@@ -63,8 +66,10 @@ from tests.factories import (
     OrganizationFactory,
     PaperFactory,
     PersonFactory,
+    ProgressReportFactory,
     RepresentationFactory,
     SubscriptionFactory,
+    TrackingFactory,
     UnitFactory,
     UserFactory,
 )
@@ -132,6 +137,11 @@ MAKERS = {
     FactionVote: FactionVoteFactory,
     ResultWording: lambda: ResultWording.objects.create(wording=f"erledigt {uuid.uuid4()}", result="sonstiges"),
     Minutes: _minutes,
+    Tracking: TrackingFactory,
+    ProgressReport: ProgressReportFactory,
+    TrackingReport: lambda: TrackingReport.objects.create(
+        organization=OrganizationFactory(), as_of=datetime.date(2013, 6, 1), paper=PaperFactory()
+    ),
     Alliance: AllianceFactory,
     AllianceAim: AllianceAimFactory,
     AllianceMembership: _alliance_membership,
@@ -158,6 +168,7 @@ READ_ONLY = {
     ReferenceCounter,
     PaperEvent,
     Minutes,
+    TrackingReport,
     Tombstone,
     ImportedObject,
     ImportRun,

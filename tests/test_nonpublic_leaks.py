@@ -27,7 +27,7 @@ from council.models import AgendaItem, Meeting, Organization, Person
 from oparl.crawler import crawl as crawl_oparl
 from oparl.crawler import django_client_getter
 from resolutions.demo import AWARD_RESOLUTION, AWARD_TITLE, CURRENT_TITLE, PROPERTY_TITLE
-from resolutions.models import Attachment, Decision, Paper
+from resolutions.models import Attachment, Decision, Paper, ProgressReport, Tracking, TrackingReport
 from resolutions.pdf import pdf_text
 from tests.factories import AgendaItemFactory, AttachmentFactory, ConsultationFactory, DecisionFactory, PaperFactory
 
@@ -145,6 +145,14 @@ def demo(db):
     DecisionFactory(
         consultation=consultation, agenda_item=item, date=datetime.date(2013, 3, 18), resolution_text=EXTRA_RESOLUTION
     )
+    # A Fraktion's draft Antrag: its people read it, nobody else.
+    PaperFactory(
+        body=body,
+        under_direction_of=Organization.objects.get(body=body, name="SPD-Fraktion"),
+        paper_type=Paper.Type.MOTION,
+        name="Antrag der SPD-Fraktion: Entwurf zur Umbenennung des Vogelsangparks",
+        explanation="Die Fraktion berät noch intern über den neuen Namen des Parks am Vogelsang.",
+    )
     return body
 
 
@@ -174,12 +182,18 @@ def collect_secrets() -> set[str]:
     secrets |= _said_of(at_closed_doors)
     for item in AgendaItem.objects.filter(public=False).select_related("meeting"):
         secrets.add(f"{item.meeting.name}, TOP {item.number}")
+    # The Beschlusskontrolle: progress reports on decisions the public may not read.
+    hidden_reports = ProgressReport.objects.exclude(tracking__in=Tracking.objects.public().values("pk"))
+    secrets |= set(hidden_reports.values_list("text", flat=True))
     public = set(AgendaItem.objects.filter(public=True).values_list("name", flat=True))
     public |= set(Attachment.objects.exclude(pk__in=hidden_attachments().values("pk")).values_list("name", flat=True))
     public |= set(
         Decision.objects.exclude(pk__in=at_closed_doors.values("pk")).values_list("resolution_text", flat=True)
     )
     public |= _said_of(Decision.objects.exclude(pk__in=at_closed_doors.values("pk")))
+    # The public and the non-public part of a Beschlusskontrolle report share their table's head.
+    for paper in Paper.objects.public():
+        public |= snippets(paper.explanation)
     return {secret for secret in secrets - public if secret}
 
 
@@ -232,6 +246,12 @@ def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
         for word in SECRET_WORDS
     ]
 
+    feeds += [reverse("resolutions:tracking_feed_atom"), reverse("resolutions:tracking_ical")]
+    feeds += [
+        f"{reverse('resolutions:tracking_ical')}?einheit={tracking.responsible_unit_id}"
+        for tracking in Tracking.objects.all()
+    ]
+
     directory = [reverse("council:organization_list"), reverse("council:person_list")]
     searches = [f"{reverse('council:search')}?q={word}" for word in SECRET_WORDS]
     pages = crawl(client, ["/", *feeds, *directory, *searches])
@@ -251,6 +271,11 @@ def test_an_anonymous_visitor_finds_nothing_non_public_anywhere(client, demo):
     public_files = Attachment.objects.exclude(pk__in=hidden_attachments().values("pk"))
     assert public_files and all(attachment.get_absolute_url() in pages for attachment in public_files)
     assert all(pages[feed][0] == 200 for feed in feeds)
+    # ... and the Beschlusskontrolle: every public decision's tracking, none of the others.
+    public_trackings = set(Tracking.objects.public())
+    assert public_trackings and Tracking.objects.exclude(pk__in=[t.pk for t in public_trackings]).exists()
+    for tracking in Tracking.objects.all():
+        assert (tracking.get_absolute_url() in pages) is (tracking in public_trackings), tracking
     # ... and the directory: every organization, the public people, and no member of staff.
     for organization in Organization.objects.filter(body=demo):
         assert reverse("council:organization_detail", kwargs={"pk": organization.pk}) in pages
@@ -283,6 +308,7 @@ def test_direct_urls_of_non_public_things_are_404_for_anonymous(client, demo):
     for paper in hidden_papers():
         urls += [paper.get_absolute_url(), reverse("resolutions:paper_history", kwargs={"reference": paper.reference})]
     urls += [attachment.get_absolute_url() for attachment in hidden_attachments()]
+    urls += [tracking.get_absolute_url() for tracking in Tracking.objects.exclude(pk__in=Tracking.objects.public())]
     staff = Person.objects.exclude(pk__in=Person.objects.public().values("pk"))
     assert staff.exists()
     urls += [reverse("council:person_detail", kwargs={"pk": person.pk}) for person in staff]
@@ -378,3 +404,19 @@ def test_public_followers_get_no_non_public_mail(demo, smtp_server, django_captu
     assert any("Vorlage" in text for text in mails)
     leaks = {(index, secret) for index, text in enumerate(mails) for secret in secrets if secret in text}
     assert leaks == set()
+
+
+def test_the_beschlusskontrolle_report_pdf_keeps_its_non_public_part_from_the_public(client, demo):
+    secrets = collect_secrets()
+    report = TrackingReport.objects.get()
+    assert report.nonpublic_paper is not None
+    url = reverse("resolutions:tracking_report_pdf", kwargs={"pk": report.pk})
+
+    public_text = pdf_text(client.get(url).content)
+    assert client.login(username="member", password=DEMO_PASSWORD)
+    member_text = pdf_text(client.get(url).content)
+
+    hidden = Tracking.objects.exclude(pk__in=Tracking.objects.public()).select_related("paper")
+    assert hidden and all(tracking.paper.reference in member_text for tracking in hidden)
+    assert [secret for secret in secrets if secret in public_text] == []
+    assert all(tracking.paper.reference not in public_text for tracking in hidden)

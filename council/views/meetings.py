@@ -62,8 +62,13 @@ def _agenda_items(user, *, public_only: bool) -> QuerySet[AgendaItem]:
         .prefetch_related(Prefetch("paper__attachments", queryset=attachments, to_attr="visible_attachments"))
         .order_by("pk")
     )
-    decisions = Decision.objects.visible_to(user).prefetch_related(
-        Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction"))
+    # With its tracking (Beschlusskontrolle) and the reports that close one, for the partial _decision.html.
+    decisions = (
+        Decision.objects.visible_to(user)
+        .select_related("tracking")
+        .prefetch_related(
+            Prefetch("faction_votes", queryset=FactionVote.objects.select_related("faction")), "tracking__reports"
+        )
     )
     # A free item's documents are as public as the item, which the caller has already chosen.
     items = AgendaItem.objects.order_by("order").prefetch_related(

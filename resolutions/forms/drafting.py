@@ -44,14 +44,19 @@ LONG_TEXT_FIELDS = ("explanation", "proposal", "financial_impact")
 
 
 def draftable_units(user):
-    """The administrative units `user` may draft a Vorlage for (see workflow.may_draft_for)."""
+    """The units `user` may draft a Vorlage for (see workflow.may_draft_for).
+
+    A clerk's administrative units; for the people of a Fraktion (its council members and its
+    Geschäftsstelle), the Fraktion, which moves Anträge and asks Anfragen.
+    """
     actor = actor_for(user)
     units = Organization.objects.filter(organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
     if actor.is_admin:
         return units.order_by("body__name", "name")
-    if not actor.is_clerk:
-        return units.none()
-    return units.filter(pk__in=actor.unit_ids).order_by("body__name", "name")
+    allowed = Q(pk__in=actor.faction_ids, organization_type=Organization.Type.FACTION)
+    if actor.is_clerk:
+        allowed |= Q(pk__in=actor.unit_ids, organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
+    return Organization.objects.filter(allowed).order_by("body__name", "name")
 
 
 def step_organizations(*, bodies, current_ids=()) -> list[Organization]:

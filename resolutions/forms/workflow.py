@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from council.models import Membership, Organization
 from council.roles import Role
 from resolutions.models import Paper
-from resolutions.workflow import Transition, unit_label, user_label
+from resolutions.workflow import Transition, is_faction_paper, unit_label, user_label
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -53,7 +53,23 @@ class CosignerChoiceField(forms.ModelMultipleChoiceField):
 
 
 def cosigner_queryset(paper: Paper, *, submitter):
-    """Who may be asked to co-sign: active department heads of the paper's body, not the submitter."""
+    """Who may be asked to co-sign: active department heads of the paper's body, not the submitter.
+
+    For a Fraktion's Antrag or Anfrage: its council members (not its Geschäftsstelle).
+    """
+    if is_faction_paper(paper):
+        members = (
+            Membership.objects.active().filter(organization=paper.under_direction_of).select_related("organization")
+        )
+        return (
+            get_user_model()
+            .objects.filter(is_active=True, person__in=members.values("person_id"))
+            .exclude(groups__name=Role.FACTION_OFFICE)
+            .exclude(pk=submitter.pk)
+            .select_related("person")
+            .prefetch_related(Prefetch("person__memberships", queryset=members))
+            .order_by("person__family_name", "person__given_name", "username")
+        )
     units = (
         Membership.objects.active()
         .filter(organization__organization_type=Organization.Type.ADMINISTRATIVE_UNIT)
@@ -105,7 +121,11 @@ class PaperSubmitForm(PaperTransitionForm):
         if not self.is_bound:
             # After a return, ask the same heads again; the first time, the unit's own heads.
             previous = set(paper.cosignatures.values_list("signer_id", flat=True))
-            self.initial["cosigners"] = sorted((previous or unit_head_ids(paper)) - {submitter.pk})
+            if is_faction_paper(paper):
+                field.help_text = _("The members of the Fraktion who co-sign its Antrag or Anfrage.")
+                self.initial["cosigners"] = sorted(previous - {submitter.pk})
+            else:
+                self.initial["cosigners"] = sorted((previous or unit_head_ids(paper)) - {submitter.pk})
 
 
 def version_label(record) -> str:

@@ -28,6 +28,8 @@ from resolutions.workflow import (
     Transition,
     ensure_editable,
     ensure_transition,
+    is_faction_cosigner,
+    is_faction_paper,
     may_draft_for,
     paper_steps,
     unit_label,
@@ -59,6 +61,10 @@ NOT_A_UNIT_ERROR = _(
     "drafts the Vorlage."
 )
 DRAFT_CREATE_ROLE_ERROR = _("Only a clerk of %(unit)s may draft a Vorlage for it.")
+FACTION_TYPE_ERROR = _("A Fraktion moves an Antrag or asks an Anfrage; choose one of these types.")
+COSIGNER_NOT_FACTION_MEMBER_ERROR = _(
+    "%(user)s is not a council member of %(faction)s and cannot co-sign its %(type)s; choose members of the Fraktion."
+)
 NOT_EDITABLE_FIELD_ERROR = "These fields of a Vorlage are not edited through this service: %s"
 
 # What a clerk edits on a draft. The state, version, release time and KSD number move only
@@ -127,9 +133,20 @@ def paper_submit(
     if not signers:
         raise ValidationError({"cosigners": ValidationError(NO_COSIGNERS_ERROR, code="no_cosigners")})
     errors = []
+    faction_paper = is_faction_paper(locked)
     for signer in signers:
         if signer.pk == by.pk:
             errors.append(ValidationError(COSIGNER_IS_SUBMITTER_ERROR, code="cosigner_is_submitter"))
+        elif faction_paper:
+            if not (signer.is_active and is_faction_cosigner(locked, signer)):
+                params = {
+                    "user": user_label(signer),
+                    "faction": locked.under_direction_of.name,
+                    "type": locked.get_paper_type_display(),
+                }
+                errors.append(
+                    ValidationError(COSIGNER_NOT_FACTION_MEMBER_ERROR, code="cosigner_not_member", params=params)
+                )
         elif not (signer.is_active and actor_for(signer).is_head):
             errors.append(
                 ValidationError(COSIGNER_NOT_HEAD_ERROR, code="cosigner_not_head", params={"user": user_label(signer)})
@@ -180,6 +197,15 @@ def paper_release(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> P
     released = _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
     mailing.paper_released(released, by=by)
     return released
+
+
+@transaction.atomic
+def paper_receive(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> Paper:
+    """Receive a Fraktion's co-signed Antrag or Anfrage in the council office: released for its agendas."""
+    locked = _lock(paper.pk)
+    transition = ensure_transition(locked, "receive", by=by, comment=comment)
+    locked.released_at = timezone.now()
+    return _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
 
 
 @transaction.atomic
@@ -275,9 +301,9 @@ def paper_draft_create(
 ) -> Paper:
     """Create a draft Vorlage of a clerk's unit with its Beratungsfolge, or nothing at all."""
     _check_editable_fields(fields)
-    if (
-        under_direction_of.body_id != body.pk
-        or under_direction_of.organization_type != Organization.Type.ADMINISTRATIVE_UNIT
+    faction = under_direction_of.organization_type == Organization.Type.FACTION
+    if under_direction_of.body_id != body.pk or not (
+        faction or under_direction_of.organization_type == Organization.Type.ADMINISTRATIVE_UNIT
     ):
         raise ValidationError(
             {
@@ -293,8 +319,13 @@ def paper_draft_create(
     steps = list(steps)
     # Before paper_create, so that a wrong Beratungsfolge is reported without taking a number.
     validate_beratungsfolge(body=body, steps=steps)
+    if faction and fields.get("paper_type") not in (Paper.Type.MOTION, Paper.Type.INQUIRY):
+        raise ValidationError({"paper_type": ValidationError(FACTION_TYPE_ERROR, code="faction_type")})
     paper = paper_create(body=body, by=by, name=name, date=date, under_direction_of=under_direction_of, **fields)
     _write_steps(paper, steps)
+    if faction:
+        # OParl originatorOrganization: the Fraktion moves it.
+        paper.originator_organizations.add(under_direction_of)
     return paper
 
 

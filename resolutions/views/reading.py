@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
 from resolutions.filters import PaperFilter
-from resolutions.models import Attachment, Paper
+from resolutions.models import Attachment, Paper, ProgressReport, Tracking
 from resolutions.queries import beratungsfolge_of, timeline_of
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
@@ -71,8 +71,8 @@ def paper_list(request):
         "filtered": filtered,
         "page_obj": page_obj,
         "papers": page_obj.object_list,
-        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)),
-        "has_drafts": actor.is_authenticated and (actor.is_clerk or actor.is_head),
+        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)) or bool(actor.faction_ids),
+        "has_drafts": actor.is_authenticated and (actor.is_clerk or actor.is_head or bool(actor.faction_ids)),
     }
     return render(request, "resolutions/paper_list.html", context)
 
@@ -142,7 +142,26 @@ def paper_detail(request, reference):
     events = timeline_of(paper, request.user, insider=insider)
     cosignatures = paper.cosignatures.select_related("signer__person").order_by("pk") if insider else []
     consultations = beratungsfolge_of(paper, request.user)
+    answer = None
+    if paper.paper_type == Paper.Type.INQUIRY:
+        # The administration's answer to an Anfrage, tracked like a decision (resolutions.tracking).
+        answer = (
+            Tracking.objects.visible_to(request.user)
+            .filter(paper=paper, decision__isnull=True)
+            .select_related("responsible_unit")
+            .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.order_by("date", "pk")))
+            .first()
+        )
+    actor = actor_for(request.user)
     context = {
+        "answer": answer,
+        "may_assign_inquiry": (
+            actor.is_office
+            and paper.paper_type == Paper.Type.INQUIRY
+            and paper.released_at is not None
+            and paper.state != Paper.State.WITHDRAWN
+            and not Tracking.objects.filter(paper=paper, decision__isnull=True).exists()
+        ),
         "paper": paper,
         "consultations": consultations,
         "attachments": attachments,

@@ -25,6 +25,7 @@ TRANSITION_SERVICES = {
     "cosign": services.paper_cosign,
     "return": services.paper_return,
     "release": services.paper_release,
+    "receive": services.paper_receive,
     "withdraw": services.paper_withdraw,
 }
 
@@ -46,6 +47,10 @@ TRANSITION_DESCRIPTIONS = {
         "The Vorlage leaves the administration: the council office can put it on an agenda, and if it is public, "
         "anyone can read it. It can no longer be changed."
     ),
+    "receive": _(
+        "The council office receives the Fraktion's Antrag or Anfrage: it is released, the office can put it on an "
+        "agenda along its Beratungsfolge, and if it is public, anyone can read it. It can no longer be changed."
+    ),
     "withdraw": _("The Vorlage is withdrawn and ends its path here. This cannot be undone; your reason is recorded."),
 }
 
@@ -54,6 +59,7 @@ TRANSITION_SUCCESS_MESSAGES = {
     "cosign": _("You co-signed KSD %(reference)s."),
     "return": _("KSD %(reference)s was returned to its clerk as a draft."),
     "release": _("KSD %(reference)s was released; the council office can now put it on an agenda."),
+    "receive": _("KSD %(reference)s was received; it can now be put on an agenda."),
     "withdraw": _("KSD %(reference)s was withdrawn."),
 }
 
@@ -162,13 +168,14 @@ def my_drafts(request):
     **Context:**
 
     ``has_units``
-        Whether the user works for an administrative unit as clerk or head.
+        Whether the user works for an administrative unit as clerk or head, or for a Fraktion.
     ``unit_papers``
         Drafts (including returned ones) and Vorlagen in co-signing of the user's units,
         last changed first, each annotated with ``cosigners_total``, ``cosigners_signed``,
         ``last_action`` and ``last_comment`` (of its latest event).
     ``awaiting_cosignature``
-        For department heads: Vorlagen in co-signing that wait for the user's signature.
+        For department heads and the members of a Fraktion: Vorlagen in co-signing that wait
+        for the user's signature.
     ``may_draft``
         Whether to offer "Neue Vorlage".
     """
@@ -185,17 +192,20 @@ def my_drafts(request):
         )
         .order_by("-modified", "-pk")
     )
-    has_units = bool(actor.unit_ids) and (actor.is_clerk or actor.is_head)
-    unit_papers = papers.filter(under_direction_of_id__in=actor.unit_ids, state__in=DRAFT_STATES) if has_units else []
+    # The units of clerks and heads, and the Fraktionen of their council members and Geschäftsstelle.
+    own_units = set(actor.unit_ids) if actor.is_clerk or actor.is_head else set()
+    own_units |= actor.faction_ids
+    has_units = bool(own_units)
+    unit_papers = papers.filter(under_direction_of_id__in=own_units, state__in=DRAFT_STATES) if has_units else []
     awaiting = []
-    if actor.is_head:
+    if actor.is_head or actor.faction_ids:
         mine = Cosignature.objects.filter(signer=request.user, signed_at__isnull=True).values("paper_id")
         awaiting = papers.filter(state=Paper.State.COSIGNING, pk__in=mine)
     context = {
         "has_units": has_units,
         "unit_papers": unit_papers,
         "awaiting_cosignature": awaiting,
-        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)),
+        "may_draft": actor.is_admin or (actor.is_clerk and bool(actor.unit_ids)) or bool(actor.faction_ids),
         "returned_action": PaperEvent.Action.RETURNED,
     }
     return render(request, "resolutions/paper_my_drafts.html", context)

@@ -375,3 +375,9 @@ def test_images_outside_static_are_never_fetched(released, monkeypatch):
     assert data.startswith(b"%PDF")
     assert not opened
     assert b"/Image" not in data
+
+
+def test_an_antrag_names_the_fraktion_that_moved_it(client, released, faction):
+    released.originator_organizations.add(faction)
+    text = pdf.pdf_text(get_pdf(client, released).content)
+    assert f"Beantragt von: {faction.name}" in text  # German, the default language

@@ -318,8 +318,15 @@ def test_withdraw_refused_once_closed(paper_in, state, office):
 # --- the table, buttons, history ------------------------------------------------------
 def test_table_declares_each_transition_once_with_valid_states():
     names = [t.name for t in TRANSITIONS]
-    assert len(names) == len(set(names)) == 10
-    assert [t.name for t in TRANSITIONS if t.by_hand] == ["submit", "cosign", "return", "release", "withdraw"]
+    assert len(names) == len(set(names)) == 11
+    assert [t.name for t in TRANSITIONS if t.by_hand] == [
+        "submit",
+        "cosign",
+        "return",
+        "release",
+        "receive",
+        "withdraw",
+    ]
     for transition in TRANSITIONS:
         assert transition.sources <= set(S.values)
         assert transition.target in S.values
