@@ -417,7 +417,7 @@ def test_list_queries_do_not_grow_with_meetings(client, django_assert_max_num_qu
     assert len(response.context["upcoming"]) == count
 
 
-def test_navigation_links_sitzungen_for_all_and_meine_sitzungen_for_members(client, member):
+def test_the_start_page_links_sitzungen_for_all_and_meine_sitzungen_for_members(client, member):
     anonymous = client.get(reverse("council:home"), **EN)
     client.force_login(member)
     insider = client.get(reverse("council:home"), **EN)

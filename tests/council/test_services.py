@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from council import services
 from council.meetings import (
@@ -325,7 +325,8 @@ def test_invite_defaults_to_now(office, upcoming):
 def test_invite_only_a_scheduled_meeting(office, meeting, state):
     _in_state(meeting, state)
     error = _refused(lambda: services.meeting_invite(meeting=meeting, by=office), meeting, INVITE_STATE_ERROR)
-    assert f"“{meeting.get_state_display()}”" in rendered(error)
+    with translation.override("en"):  # the English quotes; German has „…“
+        assert f"“{meeting.get_state_display()}”" in rendered(error)
 
 
 @pytest.mark.parametrize("state", [M.SCHEDULED, M.INVITED])
