@@ -9,6 +9,7 @@ attachments carry their extracted text only).
 """
 
 import bisect
+import contextlib
 import datetime
 import hashlib
 import math
@@ -18,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from council.models import AgendaItem, Body, LegislativeTerm, Location, Meeting, Membership, Organization, Person
@@ -232,6 +232,23 @@ class _Text:
         )
 
 
+@contextlib.contextmanager
+def _own_timestamps(*models):
+    """Let bulk_create write the `created` and `modified` given, as an archive has them (OParl's modified_since).
+
+    Setting them afterwards would rewrite every row, and with it every search index.
+    """
+    fields = [model._meta.get_field(name) for model in models for name in ("created", "modified")]
+    saved = [(each.auto_now, each.auto_now_add) for each in fields]
+    for each in fields:
+        each.auto_now = each.auto_now_add = False
+    try:
+        yield
+    finally:
+        for each, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            each.auto_now, each.auto_now_add = auto_now, auto_now_add
+
+
 def _aware(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
@@ -248,6 +265,7 @@ class _Writer:
         self.first_day = datetime.date(LAST_YEAR - self.years + 1, 1, 1)
         self.last_day = datetime.date(LAST_YEAR, 12, 31)
         self.today = timezone.localdate()
+        self.now = timezone.now()
 
     def council(self, summary: ScaleSummary) -> None:
         body = summary.body
@@ -359,6 +377,8 @@ class _Writer:
                         location=self.locations[index % len(self.locations)],
                         state=Meeting.State.HELD if past else Meeting.State.SCHEDULED,
                         invited_at=start - datetime.timedelta(days=14) if past else None,
+                        created=start - datetime.timedelta(days=30),
+                        modified=start if past else self.now,
                     )
                 )
                 links.append(gremium)
@@ -421,6 +441,8 @@ class _Writer:
                         state=Paper.State.RELEASED,
                         public=rng.random() < 0.95,
                         released_at=released,
+                        created=released,
+                        modified=released,
                     )
                 )
             with transaction.atomic():
@@ -546,11 +568,6 @@ class _Writer:
         summary.agenda_items += len(items)
         self.report(f"agenda items {summary.agenda_items}")
 
-    def timestamps(self, summary: ScaleSummary) -> None:
-        """Spread `created` and `modified` over the years, as a city's archive has them (OParl's modified_since)."""
-        Paper.objects.filter(body=summary.body).update(created=F("released_at"), modified=F("released_at"))
-        Meeting.objects.filter(body=summary.body).update(created=F("start"), modified=F("start"))
-
 
 def load_scale(*, papers: int, seed: int = 2026, report: Callable[[str], None] = lambda line: None) -> ScaleSummary:
     """Write a big city's Vorlagen, meetings, agendas, decisions and people into a body of their own.
@@ -568,12 +585,13 @@ def load_scale(*, papers: int, seed: int = 2026, report: Callable[[str], None] =
         )
         summary = ScaleSummary(body=body)
         writer.council(summary)
-        writer.meetings(summary)
+        with _own_timestamps(Meeting):
+            writer.meetings(summary)
     report(f"council: {summary.people} people, {summary.memberships} memberships, {summary.meetings} meetings")
-    writer.papers(summary)
+    with _own_timestamps(Paper):
+        writer.papers(summary)
     with transaction.atomic():
         writer.fill_agendas(summary)
-        writer.timestamps(summary)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -63,3 +63,10 @@ def test_load_scale_refuses_a_second_load():
 def test_load_scale_command_refuses_a_bad_size():
     with pytest.raises(CommandError):
         call_command("load_scale", papers=0, verbosity=0)
+
+
+def test_load_scale_spreads_modified_over_the_years():
+    load_scale(papers=40, seed=5)
+    papers = Paper.objects.filter(body__ags=SCALE_AGS)
+    assert papers.order_by("modified").first().modified.year == papers.order_by("date").first().date.year
+    assert Paper._meta.get_field("modified").auto_now  # restored after the load
