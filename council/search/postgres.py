@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Replace
 
 from council.search.analysis import CONFIG
@@ -21,6 +21,85 @@ def document_vector(fields: Sequence[tuple[str, str]]):
         part = SearchVector(name, config=CONFIG, weight=weight)
         vector = part if vector is None else vector + part
     return vector
+
+
+class StoredVector(models.Expression):
+    """A stored `tsvector` column that the models do not declare (see `stored_vector_operation`).
+
+    It lives on PostgreSQL only, so it is no model field; the expression names the column
+    on the queried table's alias, and follows that alias into subqueries.
+    """
+
+    def __init__(self, column: str, alias: str | None = None):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.column, self.alias = column, alias
+
+    def __repr__(self):
+        return f"StoredVector({self.column!r}, {self.alias!r})"
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return StoredVector(self.column, query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return StoredVector(self.column, change_map.get(self.alias, self.alias))
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
+
+
+def source_vector(fields: Sequence[tuple[str, str]], column: str | None):
+    """What a source is matched and ranked on: its stored column if it has one, else the expression."""
+    return StoredVector(column) if column else document_vector(fields)
+
+
+def _vector_sql(fields: Sequence[tuple[str, str]], quote) -> str:
+    """The SQL of `document_vector(fields)`, for a generated column (the same as Django's SearchVector)."""
+    return " || ".join(
+        f"setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE(({quote(name)})::text, '')), '{weight}')"
+        for name, weight in fields
+    )
+
+
+def stored_vector_operation(app_label: str, vectors: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]]):
+    """The migration operation that stores a source's tsvector in a generated column with a GIN index (PostgreSQL).
+
+    `vectors` lists (model name, column, index name, weighted fields). The index of the
+    same name on the expression (`search_index_operation`) is replaced: matching then reads
+    no text, ranking no longer parses every hit's text, and rows written by any code keep
+    their vector (PostgreSQL computes it). Reversal restores the expression index. The
+    models' state is not touched, as with `search_index_operation`.
+    """
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        for model_name, column, index_name, fields in vectors:
+            table = quote(apps.get_model(app_label, model_name)._meta.db_table)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(index_name)}")
+            schema_editor.execute(
+                f"ALTER TABLE {table} ADD COLUMN {quote(column)} tsvector "
+                f"GENERATED ALWAYS AS ({_vector_sql(fields, quote)}) STORED"
+            )
+            schema_editor.execute(f"CREATE INDEX {quote(index_name)} ON {table} USING gin ({quote(column)})")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        for model_name, column, index_name, fields in vectors:
+            model = apps.get_model(app_label, model_name)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(index_name)}")
+            schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN {quote(column)}")
+            schema_editor.add_index(model, search_index(index_name, fields))
+
+    return migrations.RunPython(forward, backward, elidable=False)
 
 
 def search_index(name: str, fields: Sequence[tuple[str, str]]):
@@ -65,31 +144,48 @@ class PostgresEngine:
         from django.contrib.postgres.search import SearchRank
 
         pg_query = _pg_query(query)
-        vector = document_vector(source.fields)
+        found = self._visible_matches(source, user, pg_query)
+        columns = ["pk", "search_rank", source.date_field or "pk", source.state_field or "pk"]
+        own_rank = SearchRank(source_vector(source.fields, source.vector_column), pg_query)
+        rows = found.annotate(search_rank=own_rank).order_by().values_list(*columns)
+        # The best matching related text of each row adds its rank: one grouped query per
+        # related text, not a subquery per row.
+        extra: dict = {}
+        for related in source.related:
+            best = (
+                self._related_matches(related, user, pg_query)
+                .values(related.link)
+                .annotate(search_rank=Max(SearchRank(_related_vector(related), pg_query)))
+                .values_list(related.link, "search_rank")
+            )
+            for link, score in best:
+                extra[link] = extra.get(link, 0.0) + score
+        return [
+            (
+                pk,
+                score + extra.get(pk, 0.0),
+                _as_date(date) if source.date_field else None,
+                state if source.state_field else None,
+            )
+            for pk, score, date, state in rows
+        ]
+
+    def _related_matches(self, related, user, pg_query):
+        vector = _related_vector(related)
+        return related.rows(user).annotate(search_document=vector).filter(search_document=pg_query).order_by()
+
+    def _visible_matches(self, source: SearchSource, user, pg_query):
+        """The visible rows that match, their own text or a related one (on the GIN indexes)."""
+        vector = source_vector(source.fields, source.vector_column)
         own = source.model.objects.annotate(search_document=vector).filter(search_document=pg_query)
         matching = own.order_by().values("pk")
-        score = SearchRank(vector, pg_query)
         for related in source.related:
-            related_vector = document_vector([(related.field, related.weight)])
-            hits = (
-                related.rows(user).annotate(search_document=related_vector).filter(search_document=pg_query).order_by()
-            )
-            matching = matching.union(hits.values(related.link))
-            best = (
-                hits.filter(**{related.link: OuterRef("pk")})
-                .annotate(search_rank=SearchRank(related_vector, pg_query))
-                .order_by("-search_rank")
-                .values("search_rank")[:1]
-            )
-            score = score + Coalesce(Subquery(best, output_field=models.FloatField()), Value(0.0))
-        columns = ["pk", "search_rank", source.date_field or "pk", source.state_field or "pk"]
-        found = (
-            source.visible(user).filter(pk__in=matching).annotate(search_rank=score).order_by().values_list(*columns)
-        )
-        return [
-            (pk, score, _as_date(date) if source.date_field else None, state if source.state_field else None)
-            for pk, score, date, state in found
-        ]
+            matching = matching.union(self._related_matches(related, user, pg_query).values(related.link))
+        return source.visible(user).filter(pk__in=matching)
+
+    def matching_pks(self, source: SearchSource, user, query: str, node, found: list | None = None):
+        """The pks of the visible matching rows as a subquery, so that lookups by them list no hits."""
+        return self._visible_matches(source, user, _pg_query(query)).order_by().values("pk")
 
     def page(self, source: SearchSource, user, query: str, node, pks: list) -> dict:
         """The objects of one page's hits with their excerpts, by pk: one query for the source."""
@@ -109,10 +205,9 @@ class PostgresEngine:
                 search_headline=SearchHeadline(_headline_text(source.snippet_fields), pg_query, **options)
             )
         for index, related in enumerate(source.related):
-            related_vector = document_vector([(related.field, related.weight)])
             best = (
                 related.rows(user)
-                .annotate(search_document=related_vector)
+                .annotate(search_document=_related_vector(related))
                 .filter(search_document=pg_query, **{related.link: OuterRef("pk")})
                 .annotate(search_headline=SearchHeadline(_headline_text([related.field]), pg_query, **options))
                 .order_by()
@@ -126,6 +221,10 @@ class PostgresEngine:
             chosen = next((text for text in candidates if MARK_START in text), own)
             result[obj.pk] = (obj, _with_marks(" ".join(chosen.split())))
         return result
+
+
+def _related_vector(related):
+    return source_vector([(related.field, related.weight)], related.vector_column)
 
 
 def _headline_text(names: Sequence[str]):

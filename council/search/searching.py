@@ -9,7 +9,7 @@ from council.search.fallback import PythonEngine
 from council.search.postgres import PostgresEngine
 from council.search.query import QUERY_MAX_LENGTH, parse_query, searchable
 from council.search.results import FACETS, FacetValue, HitList, SearchResult, _Row
-from council.search.sources import sources
+from council.search.sources import SearchSource, sources
 
 # Ranks are compared rounded, so that PostgreSQL's single-precision ts_rank and Python's
 # double-precision one order the same hits the same way.
@@ -33,6 +33,19 @@ def _organization_pk(organization) -> int | None:
         return -1  # a value no organization has: nothing matches
 
 
+def matching(source: SearchSource, query: str, *, user):
+    """The pks of the rows of one source that `query` finds for `user`, for a filter such as `pk__in`.
+
+    The same matching as `search()` without ranks or facets: a subquery on PostgreSQL (the
+    GIN indexes), a list elsewhere. A query that cannot match anything finds nothing.
+    """
+    query = (query or "").strip()[:QUERY_MAX_LENGTH]
+    node = parse_query(query)
+    if node is None or not searchable(node):
+        return []
+    return engine().matching_pks(source, user, query, node)
+
+
 def search(query: str, *, user, kinds=None, organization=None, year=None, state=None) -> SearchResult:
     """Search what `user` may see; filter by kinds, organization, year and Vorlage state.
 
@@ -54,7 +67,9 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
         found = searcher.rows(source, user, query, node)
         pairs: dict[Any, set] = {}
         if found and source.organization_paths:
-            for pk, organization_id in source.organization_pairs([row[0] for row in found]):
+            for pk, organization_id in source.organization_pairs(
+                searcher.matching_pks(source, user, query, node, found)
+            ):
                 pairs.setdefault(pk, set()).add(organization_id)
         rows += [
             _Row(source, pk, round(score, RANK_DIGITS), date, row_state, frozenset(pairs.get(pk, ())))
