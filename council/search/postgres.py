@@ -1,15 +1,20 @@
 """The PostgreSQL engine: German full-text search on the indexed vectors, and the indexes themselves."""
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import F, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db import connection, models
+from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace, TruncDate
 
 from council.search.analysis import CONFIG
 from council.search.excerpts import LESS_THAN, MARK_START, MARK_STOP, SNIPPET_MAX_WORDS, SNIPPET_MIN_WORDS, _with_marks
 from council.search.query import QUERY_MAX_LENGTH
 from council.search.sources import SearchSource, _as_date
+
+# `search()` compares ranks rounded to this many digits (its RANK_DIGITS); `top()` orders by the same.
+RANK_ORDER_DIGITS = 6
 
 
 def document_vector(fields: Sequence[tuple[str, str]]):
@@ -40,6 +45,10 @@ class StoredVector(models.Expression):
         return f"StoredVector({self.column!r}, {self.alias!r})"
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # Resolved once, on its own query: a subquery's annotations are resolved again against
+        # the outer query (for OuterRef), and must keep naming their own table.
+        if self.alias is not None:
+            return self
         return StoredVector(self.column, query.get_initial_alias())
 
     def relabeled_clone(self, change_map):
@@ -136,8 +145,62 @@ def _pg_query(query: str):
     return SearchQuery(query[:QUERY_MAX_LENGTH], config=CONFIG, search_type="websearch")
 
 
+@dataclass
+class Counts:
+    """What the facets and the hit count need, counted in SQL: no row is ranked or read whole."""
+
+    total: int = 0
+    kinds: Counter = field(default_factory=Counter)
+    organizations: Counter = field(default_factory=Counter)
+    years: Counter = field(default_factory=Counter)
+    states: Counter = field(default_factory=Counter)  # by (source, value)
+
+
+def _model_field(model, path: str):
+    """The model field a lookup path ends at ("meeting__start" → Meeting.start)."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
+class SearchFilters:
+    """The facet filters of one search, applied in SQL to a source's visible matches."""
+
+    def __init__(self, *, kinds: set, organization: int | None, year: int | None, state: str | None):
+        self.kinds, self.organization, self.year, self.state = kinds, organization, year, state
+
+    def kind_passes(self, source: SearchSource) -> bool:
+        return not self.kinds or source.kind in self.kinds
+
+    def apply(self, source: SearchSource, rows, *, but: str | None = None):
+        """`rows` narrowed by every filter except `but`; None when a filter leaves the source out entirely."""
+        if but != "organization" and self.organization is not None:
+            if not source.organization_paths:
+                return None
+            condition = Q()
+            for path in source.organization_paths:
+                condition |= Q(**{path: self.organization})
+            rows = rows.filter(pk__in=source.model.objects.filter(condition).values("pk"))
+        if but != "year" and self.year is not None:
+            if not source.date_field:
+                return None
+            rows = rows.filter(**{f"{source.date_field}__year": self.year})
+        if but != "state" and self.state is not None:
+            if not source.state_field:
+                return None
+            rows = rows.filter(**{source.state_field: self.state})
+        return rows
+
+
 class PostgresEngine:
-    """German full-text search in PostgreSQL, on the indexed vectors."""
+    """German full-text search in PostgreSQL, on the indexed vectors.
+
+    `search()` uses `counts` (the hit count and facets by SQL aggregates on the GIN indexes,
+    no row ranked or read whole) and `top` (ranks only for the rows up to the page shown);
+    `page` makes the excerpts of that page. `rows` is the whole ranked match, as the Python
+    engine gives it.
+    """
 
     def rows(self, source: SearchSource, user, query: str, node) -> list[tuple]:
         """(pk, rank, date, state) of the visible rows that match."""
@@ -221,6 +284,105 @@ class PostgresEngine:
             chosen = next((text for text in candidates if MARK_START in text), own)
             result[obj.pk] = (obj, _with_marks(" ".join(chosen.split())))
         return result
+
+    def counts(self, sources: Sequence[SearchSource], user, query: str, filters: SearchFilters) -> Counts:
+        pg_query = _pg_query(query)
+        counts = Counts()
+        for source in sources:
+            matches = self._visible_matches(source, user, pg_query)
+            full = filters.apply(source, matches)
+            found = full.count() if full is not None else 0
+            counts.kinds[source.kind] += found
+            if not filters.kind_passes(source):
+                continue
+            counts.total += found
+
+            # Without a filter of its own, a facet counts the rows already counted.
+            facet_rows = {
+                name: (full if found else None)
+                if getattr(filters, name) is None
+                else filters.apply(source, matches, but=name)
+                for name in ("organization", "year", "state")
+            }
+            rows = facet_rows["organization"]
+            if rows is not None and source.organization_paths:
+                counts.organizations.update(self._organization_counts(source, rows))
+            rows = facet_rows["year"]
+            if rows is not None and source.date_field:
+                years = (
+                    rows.annotate(search_year=ExtractYear(source.date_field))
+                    .filter(search_year__isnull=False)
+                    .order_by()
+                    .values("search_year")
+                    .annotate(search_count=Count("pk"))
+                    .values_list("search_year", "search_count")
+                )
+                counts.years.update(dict(years))
+            rows = facet_rows["state"]
+            if rows is not None and source.state_field:
+                states = (
+                    rows.order_by()
+                    .values(source.state_field)
+                    .annotate(search_count=Count("pk"))
+                    .values_list(source.state_field, "search_count")
+                )
+                counts.states.update({(source, value): count for value, count in states if value is not None})
+        return counts
+
+    def _organization_counts(self, source: SearchSource, rows) -> dict:
+        """Hits per organization: each row once per organization, whichever path leads there."""
+        pks = rows.order_by().values("pk")
+        if tuple(source.organization_paths) == ("pk",):
+            return Counter(rows.order_by().values_list("pk", flat=True))
+        pairs = [
+            source.model.objects.filter(pk__in=pks, **{f"{path}__isnull": False}).order_by().values_list("pk", path)
+            for path in source.organization_paths
+            if path != "pk"
+        ]
+        distinct = pairs[0].distinct() if len(pairs) == 1 else pairs[0].union(*pairs[1:])
+        sql, params = distinct.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT organization, COUNT(*) FROM ({sql}) AS pairs (pk, organization) GROUP BY 1", params)
+            return dict(cursor.fetchall())
+
+    def top(self, source: SearchSource, user, query: str, filters: SearchFilters, stop: int) -> list[tuple]:
+        """(pk, rank, date, state) of the `stop` best visible matches, in the order `search()` sorts them."""
+        from django.contrib.postgres.search import SearchRank
+
+        pg_query = _pg_query(query)
+        rows = filters.apply(source, self._visible_matches(source, user, pg_query))
+        if rows is None or not filters.kind_passes(source):
+            return []
+        score = SearchRank(source_vector(source.fields, source.vector_column), pg_query)
+        for related in source.related:
+            best = (
+                self._related_matches(related, user, pg_query)
+                .filter(**{related.link: OuterRef("pk")})
+                .annotate(search_rank=SearchRank(_related_vector(related), pg_query))
+                .order_by("-search_rank")
+                .values("search_rank")[:1]
+            )
+            score = score + Coalesce(Subquery(best, output_field=models.FloatField()), Value(0.0))
+        # Ordered as `search()` orders its rows: the rounded rank, the (local) day, the pk.
+        ordering = [F("search_order").desc(), "-pk"]
+        annotations = {
+            "search_rank": score,
+            "search_order": Func(
+                score,
+                template=f"ROUND((%(expressions)s)::numeric, {RANK_ORDER_DIGITS})",
+                output_field=models.DecimalField(),
+            ),
+        }
+        if source.date_field:
+            is_datetime = isinstance(_model_field(source.model, source.date_field), models.DateTimeField)
+            annotations["search_day"] = TruncDate(source.date_field) if is_datetime else F(source.date_field)
+            ordering.insert(1, F("search_day").desc(nulls_last=True))
+        columns = ["pk", "search_rank", source.date_field or "pk", source.state_field or "pk"]
+        found = rows.annotate(**annotations).order_by(*ordering).values_list(*columns)[:stop]
+        return [
+            (pk, score, _as_date(date) if source.date_field else None, state if source.state_field else None)
+            for pk, score, date, state in found
+        ]
 
 
 def _related_vector(related):
