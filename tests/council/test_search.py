@@ -25,6 +25,8 @@ from resolutions.demo import DRAFT_TITLE, POOL_TITLE, PROPERTY_TITLE, SEED_REFER
 from resolutions.models import Paper
 from tests.factories import AttachmentFactory, ReleasedPaperFactory
 
+# The most queries one search with its facets and first page may take, on either engine.
+SEARCH_MAX_QUERIES = 12
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text search")
 ANONYMOUS = AnonymousUser()
 
@@ -476,3 +478,18 @@ def test_postgresql_stores_the_vector_of_a_row_written_later(db):
     Paper.objects.filter(pk=paper.pk).update(explanation="Eine Ampel vor der Grundschule.")
     assert paper_titles("Zebrastreifen") == []
     assert paper_titles("Ampel") == [paper.reference]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_search_queries_do_not_grow_with_the_hits(db, django_assert_max_num_queries, count):
+    for number in range(count):
+        paper = ReleasedPaperFactory(name=f"Radweg {number}", explanation="Ein Radweg an der Schule.")
+        AttachmentFactory(paper=paper, text="Der Radweg im Plan.")
+
+    # The count, the facets and one page: per source, whatever the number of hits.
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+        result = search("Radweg", user=ANONYMOUS)
+        page = result.hits[:20]
+
+    assert result.total == count
+    assert len(page) == min(count, 20)
