@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=1
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_DEBS := $(RUN_DEBS) chromium chromium-driver poppler-utils
 
-.PHONY: run test lint format bench messages system-deps test-system-deps install install-test clean
+.PHONY: run test lint format bench bench-scale messages system-deps test-system-deps install install-test clean
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
@@ -44,6 +44,11 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python -m tests.bench
+
+# A big city's data set (manage.py load_scale) on a throwaway database: 100k Vorlagen when
+# DATABASE_URL names PostgreSQL, 10k on SQLite. BENCH_ARGS="--papers N" changes the size.
+bench-scale: install-test
+	$(BIN)/python -m tests.bench_scale $(BENCH_ARGS)
 
 # Install the Debian packages that are missing (as root, or through sudo).
 system-deps:

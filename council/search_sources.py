@@ -41,6 +41,7 @@ class AgendaItemSource(SearchSource):
     label = _("Agenda item")
     model = AgendaItem
     fields = AGENDA_ITEM_FIELDS
+    vector_column = "search_vector"  # migration 0004_scale_search_vectors, on PostgreSQL
     snippet_fields = ("name",)
     date_field = "meeting__start"
     organization_paths = ("meeting__organizations",)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from council.collation import german
 from council.models import Organization
 from council.roles import actor_for
+from council.search import matching
 from resolutions.models import Paper
+from resolutions.search import PaperSource
 
 QUERY_MAX_LENGTH = 200
 # A plausible range of years: keeps `date__year` away from dates Python cannot build.
@@ -36,7 +38,9 @@ class PaperFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_text",
         max_length=QUERY_MAX_LENGTH,
-        help_text=_("KSD number or words from the title, subject line, Sachverhalt or Beschlussvorschlag."),
+        help_text=_(
+            "KSD number or words from the title, subject line, Sachverhalt, Beschlussvorschlag or attachments."
+        ),
     )
     state = django_filters.ChoiceFilter(label=_("State"), choices=Paper.State.choices, empty_label=_("any state"))
     paper_type = django_filters.ChoiceFilter(label=_("Type"), choices=Paper.Type.choices, empty_label=_("any type"))
@@ -78,13 +82,11 @@ class PaperFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(name__icontains=value)
-            | Q(subject_line__icontains=value)
-            | Q(explanation__icontains=value)
-            | Q(proposal__icontains=value)
-        )
+        # The search's engine (GIN indexes on PostgreSQL), so that the list and /suche/ find
+        # the same Vorlagen; a KSD number, or part of one, is matched as text.
+        user = self.request.user if self.request is not None else None
+        found = matching(PaperSource(), value, user=user)
+        return queryset.filter(Q(reference__icontains=value) | Q(pk__in=found))
 
     def filter_organization(self, queryset, name, value):
         # The unit that wrote it or, for an Antrag, a Fraktion that moved it. A subquery,

@@ -1,8 +1,8 @@
 """What resolutions makes searchable: the Vorlagen, with the extracted text of their attachments.
 
 Registered in `settings.RATSBUCH_SEARCH_SOURCES`; the engine is `council.search`. The
-fields are the ones the migration `…_search_indexes` indexes on PostgreSQL: change both
-together.
+fields are the ones the migrations `…_search_indexes` and `0006_scale_search_vectors` index and
+store on PostgreSQL: change them together.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +23,16 @@ class PaperSource(SearchSource):
     snippet_fields = ("explanation", "proposal")
     # Only the attachments the user may download find a Vorlage: a non-public annex's
     # text must not reveal that the Vorlage mentions it.
-    related = (RelatedText(rows=Attachment.objects.visible_to, link="paper", field="text", weight="D"),)
+    related = (
+        RelatedText(
+            rows=Attachment.objects.visible_to, link="paper", field="text", weight="D", vector_column="search_vector"
+        ),
+    )
     date_field = "date"
     state_field = "state"
     states = Paper.State
     organization_paths = ("under_direction_of", "consultations__organization")
+    vector_column = "search_vector"  # migration 0006_scale_search_vectors, on PostgreSQL
 
     def visible(self, user):
         return Paper.objects.visible_to(user)

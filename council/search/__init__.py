@@ -28,10 +28,11 @@ Where each part lives (everything is imported from `council.search` itself):
 - `query`: the `websearch_to_tsquery` parser, matching and `ts_rank` in Python.
 - `excerpts`: excerpts with the query's words in <mark>, escaped.
 - `sources`: `SearchSource`, `RelatedText` and the registry of sources.
-- `postgres`: the PostgreSQL engine, `document_vector()`, `search_index()`, `search_index_operation()`.
+- `postgres`: the PostgreSQL engine, `document_vector()`, `search_index()`, `search_index_operation()`,
+  `stored_vector_operation()` (generated tsvector columns of the big tables) and `StoredVector`.
 - `fallback`: the Python engine, for SQLite.
 - `results`: `Hit`, `HitList`, `SearchResult`, `FacetValue`.
-- `searching`: `engine()` and `search()` with its facets.
+- `searching`: `engine()`, `search()` with its facets, and `matching()` (the pks a query finds, for list filters).
 - `arguments`: `arguments_from()`, the query and facets of a request (search page and feeds).
 """
 
@@ -64,7 +65,15 @@ from council.search.excerpts import (
     snippet,
 )
 from council.search.fallback import PythonEngine, like_pattern
-from council.search.postgres import PostgresEngine, document_vector, search_index, search_index_operation
+from council.search.postgres import (
+    PostgresEngine,
+    StoredVector,
+    document_vector,
+    search_index,
+    search_index_operation,
+    source_vector,
+    stored_vector_operation,
+)
 from council.search.query import (
     QUERY_MAX_LENGTH,
     QUERY_PIECE,
@@ -82,7 +91,7 @@ from council.search.query import (
     searchable,
 )
 from council.search.results import FACETS, FacetValue, Hit, HitList, SearchResult
-from council.search.searching import ORGANIZATION_FACET_SIZE, RANK_DIGITS, engine, search
+from council.search.searching import ORGANIZATION_FACET_SIZE, RANK_DIGITS, engine, matching, search
 from council.search.sources import RelatedText, SearchSource, kind_choices, sources
 
 __all__ = [
@@ -120,6 +129,7 @@ __all__ = [
     "SearchArguments",
     "SearchResult",
     "SearchSource",
+    "StoredVector",
     "Term",
     "Token",
     "all_lexemes",
@@ -130,6 +140,7 @@ __all__ = [
     "kind_choices",
     "like_pattern",
     "matches",
+    "matching",
     "parse_query",
     "positive_lexemes",
     "rank",
@@ -138,7 +149,9 @@ __all__ = [
     "search_index_operation",
     "searchable",
     "snippet",
+    "source_vector",
     "sources",
     "stem",
+    "stored_vector_operation",
     "tokens",
 ]

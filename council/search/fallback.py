@@ -114,6 +114,12 @@ class PythonEngine:
             )
         return found
 
+    def matching_pks(self, source: SearchSource, user, query: str, node, found: list | None = None) -> list:
+        """The pks of the visible matching rows: those of `found` (`rows()`), matched now if not given."""
+        if found is None:
+            found = self.rows(source, user, query, node)
+        return [row[0] for row in found]
+
     def page(self, source: SearchSource, user, query: str, node, pks: list) -> dict:
         objects = source.page_queryset(source.model.objects.filter(pk__in=pks))
         related_hits = [self._related_texts(related, user, node, pks) for related in source.related]

@@ -106,6 +106,52 @@ class HitList(Sequence):
                 )
 
 
+class RankedHitList(HitList):
+    """Hits whose number is known and whose order is read only as far as asked: `fetch(stop)` gives the
+    first `stop` rows in order (ranked in SQL), so a page ranks the rows up to itself, never all hits."""
+
+    def __init__(self, total: int, fetch, **kwargs):
+        super().__init__([], **kwargs)
+        self._total, self._fetch, self._fetched = total, fetch, 0
+
+    def __len__(self) -> int:
+        return self._total
+
+    def count(self, *args) -> int:
+        return self._total if not args else super().count(*args)
+
+    def __iter__(self):
+        chunk = 100
+        for start in range(0, self._total, chunk):
+            yield from self[start : start + chunk]
+
+    def _rows_up_to(self, stop: int) -> None:
+        stop = min(stop, self._total)
+        if stop > self._fetched:
+            self._rows = self._fetch(stop)
+            self._fetched = stop
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            indices = range(*index.indices(self._total))
+            if not indices:
+                return []
+            self._rows_up_to(max(indices) + 1)
+            indices = [i for i in indices if i < len(self._rows)]
+            self._load([i for i in indices if i not in self._hits])
+            return [self._hits[i] for i in indices if i in self._hits]
+        if index < 0:
+            index += self._total
+        if not 0 <= index < self._total:
+            raise IndexError(index)
+        self._rows_up_to(index + 1)
+        if index >= len(self._rows):
+            raise IndexError(index)
+        if index not in self._hits:
+            self._load([index])
+        return self._hits[index]
+
+
 @dataclass
 class SearchResult:
     """What `search()` returns: the hits in order, their number, and the facets."""

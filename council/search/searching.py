@@ -6,10 +6,10 @@ from typing import Any
 from django.db import connection
 
 from council.search.fallback import PythonEngine
-from council.search.postgres import PostgresEngine
+from council.search.postgres import PostgresEngine, SearchFilters
 from council.search.query import QUERY_MAX_LENGTH, parse_query, searchable, with_english_operators
-from council.search.results import FACETS, FacetValue, HitList, SearchResult, _Row
-from council.search.sources import sources
+from council.search.results import FACETS, FacetValue, HitList, RankedHitList, SearchResult, _Row
+from council.search.sources import SearchSource, sources
 
 # Ranks are compared rounded, so that PostgreSQL's single-precision ts_rank and Python's
 # double-precision one order the same hits the same way.
@@ -33,6 +33,19 @@ def _organization_pk(organization) -> int | None:
         return -1  # a value no organization has: nothing matches
 
 
+def matching(source: SearchSource, query: str, *, user):
+    """The pks of the rows of one source that `query` finds for `user`, for a filter such as `pk__in`.
+
+    The same matching as `search()` without ranks or facets: a subquery on PostgreSQL (the
+    GIN indexes), a list elsewhere. A query that cannot match anything finds nothing.
+    """
+    query = with_english_operators((query or "").strip()[:QUERY_MAX_LENGTH])
+    node = parse_query(query)
+    if node is None or not searchable(node):
+        return []
+    return engine().matching_pks(source, user, query, node)
+
+
 def search(query: str, *, user, kinds=None, organization=None, year=None, state=None) -> SearchResult:
     """Search what `user` may see; filter by kinds, organization, year and Vorlage state.
 
@@ -51,12 +64,18 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
     year = int(year) if year not in (None, "") else None
     state = state or None
     searcher = engine()
+    if hasattr(searcher, "counts"):
+        result = _counted(searcher, parsed, node, user, chosen_kinds, organization_pk, year, state)
+        result.query = query  # shown as typed
+        return result
     rows: list[_Row] = []
     for source in sources():
         found = searcher.rows(source, user, parsed, node)
         pairs: dict[Any, set] = {}
         if found and source.organization_paths:
-            for pk, organization_id in source.organization_pairs([row[0] for row in found]):
+            for pk, organization_id in source.organization_pairs(
+                searcher.matching_pks(source, user, parsed, node, found)
+            ):
                 pairs.setdefault(pk, set()).add(organization_id)
         rows += [
             _Row(source, pk, round(score, RANK_DIGITS), date, row_state, frozenset(pairs.get(pk, ())))
@@ -81,16 +100,47 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
         hits=HitList(hits, user=user, query=parsed, node=node, engine=searcher),
         total=len(hits),
         facets={
-            "kind": _kind_facet(others["kind"], chosen_kinds),
-            "organization": _organization_facet(others["organization"], organization_pk),
-            "year": _year_facet(others["year"], year),
-            "state": _state_facet(others["state"], state),
+            "kind": _kind_facet(Counter(row.source.kind for row in others["kind"]), chosen_kinds),
+            "organization": _organization_facet(
+                Counter(pk for row in others["organization"] for pk in row.organizations), organization_pk
+            ),
+            "year": _year_facet(Counter(row.date.year for row in others["year"] if row.date is not None), year),
+            "state": _state_facet(
+                Counter((row.source, row.state) for row in others["state"] if row.state is not None), state
+            ),
         },
     )
 
 
-def _kind_facet(rows: list[_Row], chosen: set) -> list[FacetValue]:
-    counts = Counter(row.source.kind for row in rows)
+def _counted(searcher, query, node, user, chosen_kinds, organization_pk, year, state) -> SearchResult:
+    """`search()` with an engine that counts in SQL and ranks only the rows up to the page read."""
+    filters = SearchFilters(kinds=chosen_kinds, organization=organization_pk, year=year, state=state)
+    counts = searcher.counts(sources(), user, query, filters)
+    order = {source.kind: index for index, source in enumerate(sources())}
+
+    def fetch(stop: int) -> list[_Row]:
+        rows = [
+            _Row(source, pk, round(score, RANK_DIGITS), date, row_state, frozenset())
+            for source in sources()
+            if counts.kinds[source.kind]
+            for pk, score, date, row_state in searcher.top(source, user, query, filters, stop)
+        ]
+        return sorted(rows, key=lambda row: row.sort_key(order))[:stop]
+
+    return SearchResult(
+        query=query,
+        hits=RankedHitList(counts.total, fetch, user=user, query=query, node=node, engine=searcher),
+        total=counts.total,
+        facets={
+            "kind": _kind_facet(counts.kinds, chosen_kinds),
+            "organization": _organization_facet(counts.organizations, organization_pk),
+            "year": _year_facet(counts.years, year),
+            "state": _state_facet(counts.states, state),
+        },
+    )
+
+
+def _kind_facet(counts: Counter, chosen: set) -> list[FacetValue]:
     return [
         FacetValue(source.kind, str(source.label), counts[source.kind], source.kind in chosen)
         for source in sources()
@@ -98,10 +148,9 @@ def _kind_facet(rows: list[_Row], chosen: set) -> list[FacetValue]:
     ]
 
 
-def _organization_facet(rows: list[_Row], chosen: int | None) -> list[FacetValue]:
+def _organization_facet(counts: Counter, chosen: int | None) -> list[FacetValue]:
     from council.models import Organization
 
-    counts = Counter(organization for row in rows for organization in row.organizations)
     top = [pk for pk, _count in counts.most_common(ORGANIZATION_FACET_SIZE)]
     if chosen is not None and chosen not in top and chosen in counts:
         top.append(chosen)
@@ -112,13 +161,12 @@ def _organization_facet(rows: list[_Row], chosen: int | None) -> list[FacetValue
     return sorted(values, key=lambda value: (-value.count, value.label))
 
 
-def _year_facet(rows: list[_Row], chosen: int | None) -> list[FacetValue]:
-    counts = Counter(row.date.year for row in rows if row.date is not None)
+def _year_facet(counts: Counter, chosen: int | None) -> list[FacetValue]:
     return [FacetValue(year, str(year), counts[year], year == chosen) for year in sorted(counts, reverse=True)]
 
 
-def _state_facet(rows: list[_Row], chosen: str | None) -> list[FacetValue]:
-    counts = Counter((row.source, row.state) for row in rows if row.state is not None)
+def _state_facet(counts: Counter, chosen: str | None) -> list[FacetValue]:
+    """`counts` by (source, state value)."""
     values = []
     for (source, value), count in counts.items():
         label = dict(source.states.choices).get(value, value) if source.states else value

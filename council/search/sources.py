@@ -25,6 +25,8 @@ class RelatedText:
     link: str
     field: str
     weight: str = "D"
+    # The column of `stored_vector_operation` holding this text's tsvector on PostgreSQL (None: the expression).
+    vector_column: str | None = None
 
 
 class SearchSource:
@@ -46,6 +48,9 @@ class SearchSource:
     state_field: str | None = None
     states: type[models.TextChoices] | None = None
     organization_paths: Sequence[str] = ()
+    # The generated column holding `fields`' tsvector on PostgreSQL (`stored_vector_operation`);
+    # None: matched and ranked on the expression that `search_index` indexes.
+    vector_column: str | None = None
 
     def visible(self, user) -> models.QuerySet:
         """The rows `user` may see: the model's own visibility rule, never restated here."""
@@ -68,8 +73,8 @@ class SearchSource:
     def hit_date(self, obj) -> datetime.date | None:
         return _as_date(_path_value(obj, self.date_field)) if self.date_field else None
 
-    def organization_pairs(self, pks: list) -> Iterator[tuple[Any, int]]:
-        """(row pk, organization pk) for the organization facet, one query per path."""
+    def organization_pairs(self, pks) -> Iterator[tuple[Any, int]]:
+        """(row pk, organization pk) for the organization facet, one query per path; `pks` a list or a subquery."""
         for path in self.organization_paths:
             rows = self.model.objects.filter(pk__in=pks, **{f"{path}__isnull": False}).order_by()
             yield from rows.values_list("pk", path).distinct()

@@ -25,6 +25,8 @@ from resolutions.demo import DRAFT_TITLE, POOL_TITLE, PROPERTY_TITLE, SEED_REFER
 from resolutions.models import Paper
 from tests.factories import AttachmentFactory, ReleasedPaperFactory
 
+# The most queries one search with its facets and first page may take, on either engine.
+SEARCH_MAX_QUERIES = 12
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text search")
 ANONYMOUS = AnonymousUser()
 
@@ -458,3 +460,69 @@ def test_the_german_help_says_oder_and_the_placeholder_is_escaped(client, db):
 
     assert "schreiben Sie oder zwischen Alternativen" in html
     assert 'placeholder="z. B. Gemeinwesenarbeit oder &quot;Soziale Stadt&quot;"' in html
+
+
+def _plans(sqls: list[str]) -> str:
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # the demo is small: make PostgreSQL show what it can use
+        for sql in sqls:
+            cursor.execute("EXPLAIN " + sql)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        cursor.execute("SET enable_seqscan = on")
+    return "\n".join(plans)
+
+
+@postgresql_only
+def test_postgresql_matches_and_ranks_vorlagen_on_their_stored_vectors(demo):
+    with CaptureQueriesContext(connection) as captured:
+        search("Gemeinwesenarbeit", user=demo_user("office"))
+    matching = [
+        query["sql"]
+        for query in captured.captured_queries
+        if "websearch_to_tsquery" in query["sql"] and "ts_headline" not in query["sql"]
+    ]
+    paper_queries = [sql for sql in matching if '"resolutions_paper"' in sql]
+    assert paper_queries
+    for sql in paper_queries:
+        # Neither matching nor ranking parses a Vorlage's or an attachment's text again.
+        assert '"search_vector"' in sql
+        assert 'to_tsvector(\'german\'::regconfig, COALESCE(("resolutions_paper"."explanation")' not in sql
+        assert "explanation" not in sql
+    used = _plans(paper_queries)
+    assert "paper_search_gin" in used
+    assert "attachment_text_gin" in used
+
+
+@postgresql_only
+def test_postgresql_paper_list_query_uses_the_gin_index(demo, client):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("resolutions:paper_list") + "?q=Gemeinwesenarbeit")
+    assert SEED_REFERENCE in response.text
+    listed = [query["sql"] for query in captured.captured_queries if "websearch_to_tsquery" in query["sql"]]
+    assert listed
+    assert "Index Scan on paper_search_gin" in _plans(listed)
+
+
+@postgresql_only
+def test_postgresql_stores_the_vector_of_a_row_written_later(db):
+    paper = ReleasedPaperFactory(explanation="Ein Zebrastreifen vor der Grundschule.")
+    assert paper_titles("Zebrastreifen") == [paper.reference]
+    Paper.objects.filter(pk=paper.pk).update(explanation="Eine Ampel vor der Grundschule.")
+    assert paper_titles("Zebrastreifen") == []
+    assert paper_titles("Ampel") == [paper.reference]
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_search_queries_do_not_grow_with_the_hits(db, django_assert_max_num_queries, count):
+    for number in range(count):
+        paper = ReleasedPaperFactory(name=f"Radweg {number}", explanation="Ein Radweg an der Schule.")
+        AttachmentFactory(paper=paper, text="Der Radweg im Plan.")
+
+    # The count, the facets and one page: per source, whatever the number of hits.
+    with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+        result = search("Radweg", user=ANONYMOUS)
+        page = result.hits[:20]
+
+    assert result.total == count
+    assert len(page) == min(count, 20)
