@@ -86,10 +86,12 @@ def test_office_proposes_a_membership_that_the_council_decides(demo, new_page):
     office.click("[data-action=attendance]")
     office.click("[data-attendance-all=present]")
     office.locator("#attendance-form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
     office.click("[data-transition=hold]")
     office.locator("main form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
     office.click("[data-action=agenda]")
@@ -99,6 +101,7 @@ def test_office_proposes_a_membership_that_the_council_decides(demo, new_page):
     office.fill("input[name=votes_no]", "2")
     office.fill("input[name=votes_abstain]", "1")
     office.locator("#decision-form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
     expect(office.locator(".alert-danger")).to_have_count(0)
 
     membership.refresh_from_db()

@@ -36,16 +36,19 @@ def _take_through(office, meeting_url: str, *, yes: int, no: int, abstain: int) 
     office.goto(meeting_url)
     office.click("[data-action=agenda]")
     office.locator("tr", has_text=POOL_TITLE).get_by_role("button").click()
-    expect(office.locator("main")).to_contain_text(POOL_TITLE)
+    expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
     office.click("[data-action=attendance]")
     office.click("[data-attendance-all=present]")
     office.locator("#attendance-form button[type=submit]").click()
+    # Each step's page is back before the next one starts: a new navigation would cut the POST off.
+    expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
     office.click("[data-transition=hold]")
     office.locator("main form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
     office.click("[data-action=agenda]")
@@ -55,6 +58,7 @@ def _take_through(office, meeting_url: str, *, yes: int, no: int, abstain: int) 
     office.fill("input[name=votes_no]", str(no))
     office.fill("input[name=votes_abstain]", str(abstain))
     office.locator("#decision-form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
     expect(office.locator(".alert-danger")).to_have_count(0)
 
 

@@ -54,7 +54,9 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
     # The agenda: the standing items from the template, the Vorlage from the pool between them.
     office.click("[data-action=agenda]")
     office.click("[data-agenda-action=apply-template]")
+    expect(office.locator(".alert-success")).to_contain_text("Ordentliche Sitzung")
     office.locator("tr", has_text=POOL_TITLE).get_by_role("button", name="Zur Tagesordnung hinzufügen").click()
+    expect(office.locator(".alert-success")).to_contain_text("KSD")
     names = [item.name for item in meeting.agenda_items.order_by("order")]
     assert names[-1] == "Mitteilungen und Anfragen" and names[3].endswith(POOL_TITLE) and len(names) == 5
 
@@ -65,6 +67,7 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
         "link", name="Einladungen versenden"
     ).click()
     office.locator("main form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.INVITED
 
@@ -87,6 +90,7 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
 
     office.click("[data-transition=hold]")
     office.locator("main form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.HELD
 
@@ -97,6 +101,7 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
     office.check("input[name=result][value=beschlossen]")
     office.fill("input[name=votes_yes]", str(present))
     office.locator("#decision-form button[type=submit]").click()
+    expect(office.locator(".alert-success")).to_be_visible()
     expect(office.locator(".alert-danger")).to_have_count(0)
     decision = Decision.objects.get(agenda_item=vorlage_item)
     assert (decision.result, decision.votes_yes) == ("beschlossen", present)
@@ -115,6 +120,7 @@ def test_a_newcomer_runs_a_committee_meeting_from_the_start_page_to_the_signed_m
     expect(office.locator(".alert-success")).to_be_visible()
     office.click("[data-action=finalise-minutes]")
     office.click("[data-action=confirm-finalise]")
+    expect(office.locator(".alert-success")).to_be_visible()
     assert Minutes.objects.filter(meeting=meeting).exists()
 
     # The Niederschrift as the office downloads it.
