@@ -84,6 +84,7 @@ from resolutions.services.minutes import (
     invitation_render,
     minutes_finalise,
     minutes_record,
+    minutes_refusal,
     minutes_render,
 )
 from resolutions.services.numbering import (
@@ -163,6 +164,7 @@ __all__ = [
     "NOT_A_FREE_ITEM_ERROR",
     "minutes_finalise",
     "minutes_record",
+    "minutes_refusal",
     "minutes_render",
     "paper_allocate_reference",
     "paper_cosign",

@@ -173,17 +173,7 @@ def minutes_render(*, meeting: Meeting, insider: bool, finalised_at: datetime.da
 def minutes_finalise(*, meeting: Meeting, by) -> Minutes:
     """Render the full and the public minutes of a held meeting once, and store them with their checksums."""
     locked = Meeting.objects.select_for_update(of=("self",)).select_related("body", "location").get(pk=meeting.pk)
-    if locked.state != Meeting.State.HELD:
-        raise ValidationError(MINUTES_NOT_HELD_ERROR, code="wrong_state", params={"state": locked.get_state_display()})
-    if not actor_for(by).is_office:
-        raise ValidationError(MINUTES_ROLE_ERROR, code="not_allowed")
-    existing = Minutes.objects.filter(meeting=locked).first()
-    if existing is not None:
-        raise ValidationError(
-            MINUTES_ALREADY_FINAL_ERROR,
-            code="already_final",
-            params={"date": timezone.localtime(existing.finalised_at).strftime("%d.%m.%Y")},
-        )
+    _ensure_open_minutes(locked, by)
     now = timezone.now()
     full = minutes_render(meeting=locked, insider=True, finalised_at=now)
     public = minutes_render(meeting=locked, insider=False, finalised_at=now)
@@ -201,17 +191,29 @@ def minutes_finalise(*, meeting: Meeting, by) -> Minutes:
     return minutes
 
 
-def _ensure_open_minutes(meeting: Meeting, by) -> None:
-    if not actor_for(by).is_office:
-        raise ValidationError(MINUTES_ROLE_ERROR, code="not_allowed")
+def minutes_refusal(meeting: Meeting) -> ValidationError | None:
+    """Why the minutes of `meeting` cannot be written or finalised now (not held, already final), or None.
+
+    The pages ask it to say so before offering a form; the services raise it.
+    """
     if meeting.state != Meeting.State.HELD:
-        raise ValidationError(MINUTES_NOT_HELD_ERROR, code="wrong_state", params={"state": meeting.get_state_display()})
+        return ValidationError(
+            MINUTES_NOT_HELD_ERROR, code="wrong_state", params={"state": meeting.get_state_display()}
+        )
     if (existing := Minutes.objects.filter(meeting=meeting).first()) is not None:
-        raise ValidationError(
+        return ValidationError(
             MINUTES_ALREADY_FINAL_ERROR,
             code="already_final",
             params={"date": timezone.localtime(existing.finalised_at).strftime("%d.%m.%Y")},
         )
+    return None
+
+
+def _ensure_open_minutes(meeting: Meeting, by) -> None:
+    if not actor_for(by).is_office:
+        raise ValidationError(MINUTES_ROLE_ERROR, code="not_allowed")
+    if (refusal := minutes_refusal(meeting)) is not None:
+        raise refusal
 
 
 @transaction.atomic

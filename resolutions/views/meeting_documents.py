@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -142,12 +141,7 @@ def minutes_edit(request, pk):
         recused.setdefault(item_id, []).append(person_id)
     data = request.POST if request.method == "POST" else None
     form = MinutesForm(data, meeting=meeting, items=items, present=present, recused=recused)
-    refusal = []
-    if meeting.state != Meeting.State.HELD:
-        refusal = [services.MINUTES_NOT_HELD_ERROR % {"state": meeting.get_state_display()}]
-    elif (minutes := Minutes.objects.filter(meeting=meeting).first()) is not None:
-        date = timezone.localtime(minutes.finalised_at).strftime("%d.%m.%Y")
-        refusal = [services.MINUTES_ALREADY_FINAL_ERROR % {"date": date}]
+    refusal = error.messages if (error := services.minutes_refusal(meeting)) is not None else []
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.minutes_record(meeting=meeting, by=request.user, **form.minutes_fields())
@@ -178,7 +172,6 @@ def minutes_finalise(request, pk):
         Why the minutes cannot be finalised now, else empty.
     """
     meeting = _meeting(pk)
-    refusal = []
     if request.method == "POST":
         try:
             services.minutes_finalise(meeting=meeting, by=request.user)
@@ -187,13 +180,7 @@ def minutes_finalise(request, pk):
         else:
             messages.success(request, MINUTES_FINALISED_MESSAGE % {"name": meeting.name})
         return redirect("council:meeting_detail", pk=meeting.pk)
-    if meeting.state != Meeting.State.HELD:
-        refusal = [services.MINUTES_NOT_HELD_ERROR % {"state": meeting.get_state_display()}]
-    elif (minutes := Minutes.objects.filter(meeting=meeting).first()) is not None:
-        refusal = [
-            services.MINUTES_ALREADY_FINAL_ERROR
-            % {"date": timezone.localtime(minutes.finalised_at).strftime("%d.%m.%Y")}
-        ]
+    refusal = error.messages if (error := services.minutes_refusal(meeting)) is not None else []
     return render(request, "resolutions/minutes_finalise.html", {"meeting": meeting, "refusal": refusal})
 
 
