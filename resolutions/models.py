@@ -23,6 +23,9 @@ from council.roles import actor_for
 # would fold away in a URL. Shared by the `paper_reference_format` constraint and the URL converter.
 REFERENCE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
 REFERENCE_MAX_LENGTH = 50
+# A Fraktion's Antrag or Anfrage gets its KSD number when the council office receives it; until
+# then it is addressed by a provisional reference of this prefix and a random part.
+PROVISIONAL_REFERENCE_PREFIX = "Entwurf-"
 
 
 class PaperQuerySet(models.QuerySet):
@@ -187,6 +190,11 @@ class Paper(TimeStampedModel):
     @property
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
+
+    @property
+    def has_ksd_number(self) -> bool:
+        """False while a Fraktion's paper waits for its number from the council office."""
+        return not self.reference.startswith(PROVISIONAL_REFERENCE_PREFIX)
 
 
 class ReferenceCounter(models.Model):

@@ -23,7 +23,7 @@ from council.roles import actor_for
 from resolutions import mailing
 from resolutions.attachments import InspectedFile, inspect_upload
 from resolutions.models import Attachment, CheckedFile, Consultation, Cosignature, Paper, PaperEvent
-from resolutions.services.numbering import paper_create
+from resolutions.services.numbering import paper_allocate_reference, paper_create
 from resolutions.workflow import (
     Transition,
     ensure_editable,
@@ -200,12 +200,27 @@ def paper_release(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> P
 
 
 @transaction.atomic
-def paper_receive(*, paper: Paper, by: AbstractBaseUser, comment: str = "") -> Paper:
-    """Receive a Fraktion's co-signed Antrag or Anfrage in the council office: released for its agendas."""
+def paper_receive(
+    *, paper: Paper, by: AbstractBaseUser, comment: str = "", steps: Sequence[dict] | None = None
+) -> Paper:
+    """Receive a Fraktion's co-signed Antrag or Anfrage in the council office: released for its agendas.
+
+    The office decides the Beratungsfolge here: `steps` replace what the Fraktion proposed
+    (None keeps the proposal), and must be a valid Beratungsfolge. A paper drafted without a
+    number gets its KSD number now, the next of its date's year.
+    """
     locked = _lock(paper.pk)
     transition = ensure_transition(locked, "receive", by=by, comment=comment)
+    steps = list(steps) if steps is not None else paper_steps(locked)
+    validate_beratungsfolge(body=locked.body, steps=steps)
+    if _step_key(steps) != _step_key(paper_steps(locked)):
+        _write_steps(locked, steps)
+    update_fields = ["released_at"]
+    if not locked.has_ksd_number:
+        locked.reference = paper_allocate_reference(body=locked.body, year=locked.date.year)
+        update_fields.append("reference")
     locked.released_at = timezone.now()
-    return _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=["released_at"])
+    return _advance(paper=locked, transition=transition, by=by, comment=comment, update_fields=update_fields)
 
 
 @transaction.atomic
@@ -231,8 +246,9 @@ def paper_update(*, paper: Paper, by: AbstractBaseUser, expected_version: int, *
         raise ValidationError(STALE_EDIT_ERROR, code="stale_edit")
     for field, value in fields.items():
         setattr(locked, field, value)
-    year = int(locked.reference[:4])
-    if locked.date and locked.date.year != year:
+    # The KSD year is the date's year; a paper without its number yet may still change its date freely.
+    year = int(locked.reference[:4]) if locked.has_ksd_number else None
+    if year is not None and locked.date and locked.date.year != year:
         raise ValidationError(
             {
                 "date": ValidationError(
@@ -321,7 +337,10 @@ def paper_draft_create(
     validate_beratungsfolge(body=body, steps=steps)
     if faction and fields.get("paper_type") not in (Paper.Type.MOTION, Paper.Type.INQUIRY):
         raise ValidationError({"paper_type": ValidationError(FACTION_TYPE_ERROR, code="faction_type")})
-    paper = paper_create(body=body, by=by, name=name, date=date, under_direction_of=under_direction_of, **fields)
+    # A Fraktion's paper gets its KSD number when the council office receives it.
+    paper = paper_create(
+        body=body, by=by, name=name, date=date, under_direction_of=under_direction_of, provisional=faction, **fields
+    )
     _write_steps(paper, steps)
     if faction:
         # OParl originatorOrganization: the Fraktion moves it.

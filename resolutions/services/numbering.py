@@ -5,6 +5,7 @@ are allocated in the same transaction as the paper, never reused and gap-free.
 """
 
 import datetime
+import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from council.models import Body
-from resolutions.models import Paper, PaperEvent, ReferenceCounter
+from resolutions.models import PROVISIONAL_REFERENCE_PREFIX, Paper, PaperEvent, ReferenceCounter
 
 REFERENCE_FORMAT_ERROR = _("A KSD number has eight digits: the year and a four-digit serial number, e.g. 20135317.")
 REFERENCE_TAKEN_ERROR = _("KSD number %(reference)s is already taken in this body.")
@@ -68,6 +69,11 @@ def paper_reserve_reference(*, body: Body, reference: str) -> str:
     return reference
 
 
+def provisional_reference() -> str:
+    """A reference for a paper that has no KSD number yet: unique, and never a KSD number's shape."""
+    return f"{PROVISIONAL_REFERENCE_PREFIX}{uuid.uuid4().hex[:12]}"
+
+
 @transaction.atomic
 def paper_create(
     *,
@@ -77,13 +83,19 @@ def paper_create(
     date: datetime.date,
     under_direction_of,
     reference: str | None = None,
+    provisional: bool = False,
     **fields,
 ) -> Paper:
-    """Create a draft Vorlage with a fresh KSD number (or the given one) and record its creation."""
+    """Create a draft Vorlage with a fresh KSD number (or the given one) and record its creation.
+
+    With `provisional` it gets a provisional reference instead; its number follows on receipt.
+    """
     paper = Paper(body=body, name=name, date=date, under_direction_of=under_direction_of, **fields)
     # Validate everything but the number first, so a bad form does not consume a number.
     paper.full_clean(exclude=["reference"], validate_unique=False, validate_constraints=False)
-    if reference:
+    if provisional:
+        paper.reference = provisional_reference()
+    elif reference:
         paper.reference = paper_reserve_reference(body=body, reference=reference)
     else:
         paper.reference = paper_allocate_reference(body=body, year=date.year)

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from council.roles import actor_for
 from resolutions import services
+from resolutions.forms.drafting import StepFormSet, step_initial, step_organizations
 from resolutions.forms.workflow import PaperSubmitForm, PaperTransitionForm, VersionCompareForm
 from resolutions.history import compare_versions
 from resolutions.models import Cosignature, Paper, PaperEvent
+from resolutions.views.drafting import STEP_ERROR_CODES
 from resolutions.workflow import TRANSITIONS_BY_NAME, can_view_draft, transition_refusal, user_label
 
 # The one service of each step, by the name it has in TRANSITIONS.
@@ -48,8 +50,9 @@ TRANSITION_DESCRIPTIONS = {
         "anyone can read it. It can no longer be changed."
     ),
     "receive": _(
-        "The council office receives the Fraktion's Antrag or Anfrage: it is released, the office can put it on an "
-        "agenda along its Beratungsfolge, and if it is public, anyone can read it. It can no longer be changed."
+        "The council office receives the Fraktion's Antrag or Anfrage: it gets its KSD number and is released, the "
+        "office decides its Beratungsfolge below (the Fraktion's proposal is filled in) and can put it on an agenda "
+        "along it, and if it is public, anyone can read it. It can no longer be changed."
     ),
     "withdraw": _("The Vorlage is withdrawn and ends its path here. This cannot be undone; your reason is recorded."),
 }
@@ -59,7 +62,7 @@ TRANSITION_SUCCESS_MESSAGES = {
     "cosign": _("You co-signed KSD %(reference)s."),
     "return": _("KSD %(reference)s was returned to its clerk as a draft."),
     "release": _("KSD %(reference)s was released; the council office can now put it on an agenda."),
-    "receive": _("KSD %(reference)s was received; it can now be put on an agenda."),
+    "receive": _("The paper was received as KSD %(reference)s; it can now be put on an agenda."),
     "withdraw": _("KSD %(reference)s was withdrawn."),
 }
 
@@ -105,6 +108,9 @@ def paper_transition(request, reference, transition):
         The messages saying why the step cannot be taken now (GET only), else empty.
     ``cosignatures``
         For ``cosign`` and ``release``: the co-signers and whether each has signed.
+    ``formset``
+        For ``receive``: the Beratungsfolge the office decides
+        (:class:`~resolutions.forms.drafting.StepFormSet`), else None.
     """
     step = TRANSITIONS_BY_NAME.get(transition)
     if step is None or not step.by_hand:
@@ -118,29 +124,53 @@ def paper_transition(request, reference, transition):
             return PaperSubmitForm(data, transition=step, paper=paper, submitter=request.user)
         return PaperTransitionForm(data, transition=step)
 
+    def make_formset(data=None):
+        # On receipt the office decides the Beratungsfolge, starting from the Fraktion's proposal.
+        if step.name != "receive":
+            return None
+        consultations = list(paper.consultations.order_by("order"))
+        organizations = step_organizations(
+            bodies=[paper.body], current_ids=[consultation.organization_id for consultation in consultations]
+        )
+        return StepFormSet(
+            data, initial=step_initial(consultations), prefix="steps", body=paper.body, organizations=organizations
+        )
+
     refusal = []
+    formset = None
     if request.method == "POST":
-        form = make_form(request.POST)
-        if form.is_valid():
+        form, formset = make_form(request.POST), make_formset(request.POST)
+        valid = [form.is_valid(), formset is None or formset.is_valid()]  # both, so that every error shows
+        if all(valid):
             arguments = {"paper": paper, "by": request.user, "comment": form.cleaned_data["comment"]}
             if step.name == "submit":
                 arguments["cosigners"] = list(form.cleaned_data["cosigners"])
+            if formset is not None:
+                arguments["steps"] = formset.steps
             try:
-                TRANSITION_SERVICES[step.name](**arguments)
+                moved = TRANSITION_SERVICES[step.name](**arguments)
             except ValidationError as error:
-                _add_service_error(form, error)
+                if formset is not None and not hasattr(error, "error_dict"):
+                    for item in error.error_list:
+                        if item.code in STEP_ERROR_CODES:
+                            formset.add_error(item)
+                        else:
+                            _add_service_error(form, item)
+                else:
+                    _add_service_error(form, error)
             else:
                 cosigners = ", ".join(user_label(user) for user in arguments.get("cosigners", []))
                 messages.success(
                     request,
-                    TRANSITION_SUCCESS_MESSAGES[step.name] % {"reference": paper.reference, "cosigners": cosigners},
+                    TRANSITION_SUCCESS_MESSAGES[step.name] % {"reference": moved.reference, "cosigners": cosigners},
                 )
-                return redirect(paper)
+                return redirect(moved)
     else:
         error = transition_refusal(paper, step.name, by=request.user)
         if error is not None:
             refusal = error.messages
         form = None if refusal else make_form()
+        formset = None if refusal else make_formset()
 
     cosignatures = []
     if step.name in ("cosign", "release"):
@@ -152,6 +182,7 @@ def paper_transition(request, reference, transition):
         "form": form,
         "refusal": refusal,
         "cosignatures": cosignatures,
+        "formset": formset,
     }
     return render(request, "resolutions/paper_transition_form.html", context)
 
