@@ -751,4 +751,4 @@ class Minutes(TimeStampedModel):
 
 
 # The Beschlusskontrolle lives in a package of its own; importing it here makes its models the app's.
-from resolutions.tracking.models import ProgressReport, Tracking, TrackingReport  # noqa: E402, F401
+from resolutions.tracking.models import ProgressReport, Tracking, TrackingReminder, TrackingReport  # noqa: E402, F401

@@ -314,3 +314,43 @@ class TrackingReport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization}: {self.as_of:%d.%m.%Y}"
+
+
+class TrackingReminder(TimeStampedModel):
+    """A reminder mailed about a tracking that falls due or is overdue: written once, so it is never sent twice.
+
+    One per tracking, kind and target date: moving the target date (the office's change)
+    starts the reminders of the new date afresh.
+    """
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    tracking = models.ForeignKey(
+        Tracking,
+        verbose_name=_("tracking"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        help_text=_("Which decision's tracking."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, help_text=_("Due within the next days, or overdue.")
+    )
+    target_date = models.DateField(_("target date"), help_text=_("The target date the reminder was about."))
+    recipients = models.JSONField(
+        _("recipients"), default=list, blank=True, help_text=_("The addresses the reminder was mailed to.")
+    )
+
+    class Meta:
+        verbose_name = _("tracking reminder")
+        verbose_name_plural = _("tracking reminders")
+        ordering = ["tracking", "created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tracking", "kind", "target_date"], name="trackingreminder_once_per_kind_and_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking}: {self.get_kind_display()} ({self.target_date:%d.%m.%Y})"
