@@ -8,8 +8,13 @@ enqueues `council.tasks.invitations_mail`. That task renders the invitation PDFs
 non-public part only if they are entitled to it) and an .ics of the meeting, and records
 the outcome (`dispatch_send`).
 
-The PDF comes from `settings.RATSBUCH_INVITATION_RENDERER` (resolutions renders it; council
-does not import resolutions).
+The same dispatches carry the finalised Niederschrift to the members (kind "minutes",
+written by `resolutions.services.minutes_mail`): the mail attaches the stored minutes (the
+full version to those entitled to the non-public part, else the public one) instead of the
+invitation and the .ics.
+
+The PDFs come from `settings.RATSBUCH_INVITATION_RENDERER` and `RATSBUCH_MINUTES_PDF`
+(resolutions renders and stores them; council does not import resolutions).
 """
 
 import datetime
@@ -100,11 +105,13 @@ def dispatches_create(
 
 
 def invitations_prepare(*, meeting_id: int) -> list[int]:
-    """Render the PDFs the queued dispatches need (filling the PDF cache); return their ids."""
+    """Render the invitation PDFs the queued dispatches need (filling the PDF cache); return the ids of all queued."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting_id)
     queued = InvitationDispatch.objects.filter(meeting=meeting, state=InvitationDispatch.State.QUEUED)
     render = import_string(settings.RATSBUCH_INVITATION_RENDERER)
-    for insider in sorted(set(queued.values_list("insider", flat=True))):
+    # The minutes are stored already; only invitations and Nachträge are rendered here.
+    invitations = queued.exclude(kind=InvitationDispatch.Kind.MINUTES)
+    for insider in sorted(set(invitations.values_list("insider", flat=True))):
         render(meeting=meeting, insider=insider)
     return list(queued.order_by("pk").values_list("pk", flat=True))
 
@@ -199,7 +206,6 @@ def dispatch_send(*, dispatch_id: int, attempt: int = 1) -> str:
         _record(dispatch_id, state=InvitationDispatch.State.FAILED, error=NO_ADDRESS_ERROR, attempts=attempt)
         return "failed"
     meeting = dispatch.meeting
-    pdf = _invitation_pdf(meeting, dispatch)
     supplement = dispatch.kind == InvitationDispatch.Kind.SUPPLEMENT
     context = {
         "meeting": meeting,
@@ -209,16 +215,28 @@ def dispatch_send(*, dispatch_id: int, attempt: int = 1) -> str:
         "meeting_url": site_url(meeting.get_absolute_url()),
         "late": notice_warning(meeting, meeting.invited_at or timezone.now()) is not None,
     }
+    if dispatch.kind == InvitationDispatch.Kind.MINUTES:
+        try:
+            pdf = import_string(settings.RATSBUCH_MINUTES_PDF)(meeting=meeting, insider=dispatch.insider)
+        except LookupError as error:
+            # Not stored yet (still rendering) or unreadable: try again later.
+            _record(dispatch_id, error=str(error)[:2000], attempts=attempt)
+            return "retry"
+        template = "minutes"
+        attachments = ((f"Niederschrift-{meeting.pk}.pdf", pdf, "application/pdf"),)
+    else:
+        template = "supplement" if supplement else "invitation"
+        attachments = (
+            (f"Einladung-{meeting.pk}.pdf", _invitation_pdf(meeting, dispatch), "application/pdf"),
+            (f"Sitzung-{meeting.pk}.ics", meeting_ics(meeting), "text/calendar"),
+        )
     message = compose(
         to=dispatch.address,
-        template="supplement" if supplement else "invitation",
+        template=template,
         context=context,
         body=meeting.body,
         message_id=dispatch.message_id,
-        attachments=(
-            (f"Einladung-{meeting.pk}.pdf", pdf, "application/pdf"),
-            (f"Sitzung-{meeting.pk}.ics", meeting_ics(meeting), "text/calendar"),
-        ),
+        attachments=attachments,
     )
     try:
         message.send()

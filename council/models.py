@@ -668,6 +668,7 @@ class InvitationDispatch(TimeStampedModel):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation")
         SUPPLEMENT = "supplement", _("supplement (Nachtrag)")
+        MINUTES = "minutes", _("minutes (Niederschrift)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -694,7 +695,11 @@ class InvitationDispatch(TimeStampedModel):
     )
     address = models.EmailField(_("address"), blank=True, help_text=_("Where it was mailed; empty if none is known."))
     kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.INVITATION, help_text=_("Invitation or Nachtrag.")
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.INVITATION,
+        help_text=_("Invitation, Nachtrag or Niederschrift."),
     )
     insider = models.BooleanField(
         _("with the non-public part"), default=False, help_text=_("Whether the non-public part was enclosed.")

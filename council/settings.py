@@ -283,6 +283,7 @@ RATSBUCH_SITE_URL = os.environ.get("RATSBUCH_SITE_URL", "http://127.0.0.1:8000")
 # The invitation PDF of a meeting, as `render(meeting=..., insider=...) -> bytes`; a dotted path,
 # so that council does not import resolutions, which renders it.
 RATSBUCH_INVITATION_RENDERER = "resolutions.services.invitation_render"
+RATSBUCH_MINUTES_PDF = "resolutions.services.minutes_mail_pdf"  # the stored Niederschrift for its mailing
 # What a follower's digest holds, as `items(subscription, since, user) -> list[DigestItem]`;
 # each app names the news of what it knows (dotted paths, like the decision followers).
 RATSBUCH_DIGEST_SOURCES = ["resolutions.following.digest_items"]

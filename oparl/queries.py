@@ -113,7 +113,7 @@ def invited_meetings() -> QuerySet[Meeting]:
 
 def minuted_meetings() -> QuerySet[Meeting]:
     """Held meetings whose Niederschrift was finalised: its public version is served."""
-    return Meeting.objects.filter(state=Meeting.State.HELD, minutes__isnull=False)
+    return Meeting.objects.filter(state=Meeting.State.HELD, minutes__rendered_at__isnull=False)
 
 
 OBJECT_KINDS = (
@@ -471,7 +471,7 @@ def finalised_minutes(meeting: Meeting):
 def results_protocol_of(meeting: Meeting) -> Document | None:
     """The finalised public Niederschrift of a held meeting, as stored with its checksum."""
     minutes = finalised_minutes(meeting)
-    if minutes is None or meeting.state != Meeting.State.HELD:
+    if minutes is None or minutes.rendered_at is None or meeting.state != Meeting.State.HELD:
         return None
     try:
         size = minutes.public_file.size

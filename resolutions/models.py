@@ -700,8 +700,9 @@ def minutes_upload_to(instance, filename):
 class Minutes(TimeStampedModel):
     """The finalised Niederschrift of a held meeting: two PDFs stored once and never rendered again.
 
-    Later edits of decisions do not change it; the checksums prove that the files served are
-    the ones finalised.
+    Finalising writes the row; a task renders both PDFs as of `finalised_at` and stores them
+    with their checksums (`rendered_at` set), off the request. Later edits of decisions do not
+    change it; the checksums prove that the files served are the ones finalised.
     """
 
     meeting = models.OneToOneField(
@@ -715,17 +716,21 @@ class Minutes(TimeStampedModel):
         _("file"),
         upload_to=minutes_upload_to,
         max_length=300,
+        blank=True,
         help_text=_("The full minutes, the non-public part included, as PDF."),
     )
     public_file = models.FileField(
         _("public file"),
         upload_to=minutes_upload_to,
         max_length=300,
+        blank=True,
         help_text=_("The minutes of the public part alone, as PDF, for everyone else."),
     )
-    sha512 = models.CharField(_("SHA-512"), max_length=128, help_text=_("Checksum of the full minutes, hex."))
+    sha512 = models.CharField(
+        _("SHA-512"), max_length=128, blank=True, help_text=_("Checksum of the full minutes, hex.")
+    )
     public_sha512 = models.CharField(
-        _("public SHA-512"), max_length=128, help_text=_("Checksum of the public minutes, hex.")
+        _("public SHA-512"), max_length=128, blank=True, help_text=_("Checksum of the public minutes, hex.")
     )
     finalised_at = models.DateTimeField(_("finalised at"), help_text=_("When the council office finalised them."))
     finalised_by = models.ForeignKey(
@@ -735,16 +740,33 @@ class Minutes(TimeStampedModel):
         related_name="+",
         help_text=_("Who in the council office finalised them."),
     )
+    rendered_at = models.DateTimeField(
+        _("rendered at"),
+        null=True,
+        blank=True,
+        help_text=_("When the task stored the PDFs; empty while they are being rendered."),
+    )
 
     class Meta:
         verbose_name = _("Niederschrift")
         verbose_name_plural = _("Niederschriften")
         constraints = [
-            models.CheckConstraint(condition=Q(sha512__regex=r"^[0-9a-f]{128}$"), name="minutes_sha512_hex"),
+            # Checksums exactly when rendered.
             models.CheckConstraint(
-                condition=Q(public_sha512__regex=r"^[0-9a-f]{128}$"), name="minutes_public_sha512_hex"
+                condition=Q(rendered_at__isnull=True, sha512="")
+                | Q(rendered_at__isnull=False, sha512__regex=r"^[0-9a-f]{128}$"),
+                name="minutes_sha512_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(rendered_at__isnull=True, public_sha512="")
+                | Q(rendered_at__isnull=False, public_sha512__regex=r"^[0-9a-f]{128}$"),
+                name="minutes_public_sha512_hex",
             ),
         ]
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None
 
     def __str__(self):
         return str(self.meeting)

@@ -86,4 +86,5 @@ urlpatterns = [
         meeting_documents.minutes_finalise,
         name="meeting_minutes_finalise",
     ),
+    path("sitzungen/<int:pk>/niederschrift/versenden/", meeting_documents.minutes_mail, name="meeting_minutes_mail"),
 ]

@@ -4,8 +4,10 @@ Both documents come from the recorded data, in two versions: the full one (the n
 part included) for insiders (`council.queries.is_insider`), and the public one for everyone
 else, which carries no trace of the non-public part. Until the council office finalises the
 Niederschrift it is rendered on every request and marked as a draft; `minutes_finalise`
-renders both versions once, stores them with their SHA-512 and from then on they are what
-is served, whatever is edited later.
+fixes it and a task (`minutes_store`) renders both versions once, stores them with their
+SHA-512, and from then on they are what is served, whatever is edited later.
+`minutes_mail` mails the stored minutes to the members through the invitations' dispatch
+record (`council.invitations`).
 """
 
 import datetime
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from council.collation import german, sort_key
+from council.invitations import dispatches_create, invitations_enqueue
 from council.meetings import (
     CHAIR_ROLES,
     attendance_rows,
@@ -30,7 +33,7 @@ from council.meetings import (
     present_for,
     seat_memberships,
 )
-from council.models import AgendaItem, Attendance, Meeting, Organization, Person, Recusal
+from council.models import AgendaItem, Attendance, InvitationDispatch, Meeting, Organization, Person, Recusal
 from council.roles import actor_for
 from resolutions.models import Consultation, Decision, FactionVote, Minutes
 from resolutions.pdf import cached_render_pdf
@@ -41,6 +44,14 @@ MINUTES_NOT_HELD_ERROR = gettext_lazy(
 )
 MINUTES_ALREADY_FINAL_ERROR = gettext_lazy(
     "The minutes of this meeting were finalised on %(date)s; finalised minutes cannot be changed."
+)
+MINUTES_MAIL_ROLE_ERROR = gettext_lazy("Only the council office may mail the minutes of a meeting.")
+MINUTES_NOT_STORED_ERROR = gettext_lazy(
+    "The minutes can be mailed once they are finalised and stored; finalise them first, or wait a moment while "
+    "they are being rendered."
+)
+MINUTES_ALREADY_MAILED_ERROR = gettext_lazy(
+    "The minutes of this meeting were mailed on %(date)s; the record below shows who received them."
 )
 CLOSED_BEFORE_OPENED_ERROR = gettext_lazy("The meeting cannot close before it opened; check both times.")
 ITEM_OF_OTHER_MEETING_ERROR = gettext_lazy("“%(item)s” is not an item of this meeting.")
@@ -171,24 +182,114 @@ def minutes_render(*, meeting: Meeting, insider: bool, finalised_at: datetime.da
 
 @transaction.atomic
 def minutes_finalise(*, meeting: Meeting, by) -> Minutes:
-    """Render the full and the public minutes of a held meeting once, and store them with their checksums."""
+    """Finalise the minutes of a held meeting: record it now, and render and store both PDFs in a task.
+
+    From this moment the minutes cannot be changed. The task (`resolutions.tasks.minutes_store`)
+    renders the full and the public version as of `finalised_at` and stores them with their
+    checksums; until it has, the meeting page says that they are being rendered.
+    """
+    from resolutions.tasks import minutes_store as minutes_store_task
+
     locked = Meeting.objects.select_for_update(of=("self",)).select_related("body", "location").get(pk=meeting.pk)
     _ensure_open_minutes(locked, by)
-    now = timezone.now()
-    full = minutes_render(meeting=locked, insider=True, finalised_at=now)
-    public = minutes_render(meeting=locked, insider=False, finalised_at=now)
-    minutes = Minutes(
-        meeting=locked,
-        sha512=hashlib.sha512(full).hexdigest(),
-        public_sha512=hashlib.sha512(public).hexdigest(),
-        finalised_at=now,
-        finalised_by=by,
-    )
-    minutes.file.save(f"niederschrift-{locked.pk}.pdf", ContentFile(full), save=False)
-    minutes.public_file.save(f"niederschrift-{locked.pk}-oeffentlich.pdf", ContentFile(public), save=False)
+    minutes = Minutes(meeting=locked, finalised_at=timezone.now(), finalised_by=by)
     minutes.full_clean()
     minutes.save()
+    # Enqueued at once, not on commit: the database queue's row commits with the minutes, and a
+    # worker that runs before the commit (Redis) finds no minutes yet and tries again later.
+    minutes_store_task.enqueue(minutes.pk)
+    minutes.refresh_from_db()
     return minutes
+
+
+def minutes_store(*, minutes_id: int) -> str:
+    """Render and store the PDFs of finalised minutes: "stored", "skipped" (done before) or "missing"."""
+    with transaction.atomic():
+        minutes = (
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("meeting__body", "meeting__location")
+            .filter(pk=minutes_id)
+            .first()
+        )
+        if minutes is None:
+            return "missing"
+        if minutes.is_rendered:
+            return "skipped"
+        meeting = minutes.meeting
+        full = minutes_render(meeting=meeting, insider=True, finalised_at=minutes.finalised_at)
+        public = minutes_render(meeting=meeting, insider=False, finalised_at=minutes.finalised_at)
+        minutes.sha512 = hashlib.sha512(full).hexdigest()
+        minutes.public_sha512 = hashlib.sha512(public).hexdigest()
+        minutes.rendered_at = timezone.now()
+        minutes.file.save(f"niederschrift-{meeting.pk}.pdf", ContentFile(full), save=False)
+        minutes.public_file.save(f"niederschrift-{meeting.pk}-oeffentlich.pdf", ContentFile(public), save=False)
+        minutes.full_clean()
+        minutes.save()
+    return "stored"
+
+
+def minutes_stored_pdf(minutes: Minutes, *, insider: bool) -> bytes:
+    """The stored file of finalised minutes (full or public), checked against its SHA-512.
+
+    Raises MinutesUnavailable while it is being rendered, or when the file is missing or
+    does not match: never hand out a record that is not the one finalised.
+    """
+    if not minutes.is_rendered:
+        raise MinutesUnavailable("rendering")
+    field, sha512 = (minutes.file, minutes.sha512) if insider else (minutes.public_file, minutes.public_sha512)
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise MinutesUnavailable("missing") from None
+    if hashlib.sha512(data).hexdigest() != sha512:
+        raise MinutesUnavailable("altered")
+    return data
+
+
+class MinutesUnavailable(LookupError):
+    """The stored minutes cannot be handed out: "rendering", "missing" or "altered" (args[0])."""
+
+
+def minutes_mail_pdf(*, meeting: Meeting, insider: bool) -> bytes:
+    """The stored Niederschrift for its mailing (`settings.RATSBUCH_MINUTES_PDF`); MinutesUnavailable if not yet."""
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise MinutesUnavailable("not finalised")
+    return minutes_stored_pdf(minutes, insider=insider)
+
+
+def minutes_mail_refusal(meeting: Meeting, by) -> ValidationError | None:
+    """Why the minutes of `meeting` cannot be mailed now (not the office, not stored yet, mailed before), or None."""
+    if not actor_for(by).is_office:
+        return ValidationError(MINUTES_MAIL_ROLE_ERROR, code="not_allowed")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None or not minutes.is_rendered:
+        return ValidationError(MINUTES_NOT_STORED_ERROR, code="not_stored")
+    mailed = meeting.dispatches.filter(kind=InvitationDispatch.Kind.MINUTES).order_by("created").first()
+    if mailed is not None:
+        return ValidationError(
+            MINUTES_ALREADY_MAILED_ERROR,
+            code="already_mailed",
+            params={"date": timezone.localtime(mailed.created).strftime("%d.%m.%Y %H:%M")},
+        )
+    return None
+
+
+@transaction.atomic
+def minutes_mail(*, meeting: Meeting, by, deputies: bool = True) -> list[InvitationDispatch]:
+    """Mail the stored Niederschrift to everyone entitled to attend, with a dispatch record per person.
+
+    The same record and task as the invitations (`council.invitations`): the full version to
+    the members of the meeting's organizations, who may read its non-public part; without
+    `deputies`, those who only hold deputies' seats are left out. Once only.
+    """
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    if (refusal := minutes_mail_refusal(locked, by)) is not None:
+        raise refusal
+    dispatches = dispatches_create(meeting=locked, kind=InvitationDispatch.Kind.MINUTES, deputies=deputies)
+    invitations_enqueue(locked)
+    return dispatches
 
 
 def minutes_refusal(meeting: Meeting) -> ValidationError | None:

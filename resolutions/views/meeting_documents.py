@@ -8,7 +8,6 @@ Writing and finalising the minutes is the council office's (others logged in get
 finalising asks for confirmation first.
 """
 
-import hashlib
 import logging
 
 from django.contrib import messages
@@ -28,7 +27,11 @@ from resolutions.models import ItemDocument, Minutes
 
 logger = logging.getLogger(__name__)
 
-MINUTES_FINALISED_MESSAGE = _("The minutes of “%(name)s” were finalised and stored.")
+MINUTES_FINALISED_MESSAGE = _(
+    "The minutes of “%(name)s” were finalised; they are being rendered and stored, which the meeting page shows."
+)
+MINUTES_RENDERING_MESSAGE = _("The minutes were just finalised and are being stored; please try again in a moment.")
+MINUTES_MAILED_MESSAGE = _("The minutes of “%(name)s” are being mailed to %(count)s recipients; see the record below.")
 MINUTES_SAVED_MESSAGE = _("The minutes of “%(name)s” were saved; they stay a draft until you finalise them.")
 
 
@@ -69,18 +72,12 @@ def invitation_pdf(request, pk):
 
 def _stored(minutes: Minutes, *, insider: bool) -> bytes:
     """The finalised file for the reader, checked against its stored SHA-512."""
-    field, sha512 = (minutes.file, minutes.sha512) if insider else (minutes.public_file, minutes.public_sha512)
     try:
-        with field.open("rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        logger.error("The finalised minutes %s (%s) are missing from storage.", minutes.pk, field.name)
-        raise Http404 from None
-    if hashlib.sha512(data).hexdigest() != sha512:
-        # Never serve a record that is not the one finalised.
-        logger.error("The finalised minutes %s (%s) do not match their SHA-512.", minutes.pk, field.name)
-        raise Http404
-    return data
+        return services.minutes_stored_pdf(minutes, insider=insider)
+    except services.MinutesUnavailable as problem:
+        if problem.args[0] != "rendering":
+            logger.error("The finalised minutes %s are %s in storage.", minutes.pk, problem.args[0])
+        raise
 
 
 def minutes_pdf(request, pk):
@@ -99,7 +96,15 @@ def minutes_pdf(request, pk):
     insider = queries.is_insider(meeting, actor_for(request.user))
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None:
-        data = _stored(minutes, insider=insider)
+        try:
+            data = _stored(minutes, insider=insider)
+        except services.MinutesUnavailable as problem:
+            if problem.args[0] != "rendering":
+                raise Http404 from None
+            # Finalised a moment ago: the task is storing the PDFs.
+            response = HttpResponse(MINUTES_RENDERING_MESSAGE, status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = "10"
+            return response
     else:
         data = services.minutes_render(meeting=meeting, insider=insider)
     return _pdf_response(data, f"Niederschrift-{meeting.pk}.pdf")
@@ -182,6 +187,28 @@ def minutes_finalise(request, pk):
         return redirect("council:meeting_detail", pk=meeting.pk)
     refusal = error.messages if (error := services.minutes_refusal(meeting)) is not None else []
     return render(request, "resolutions/minutes_finalise.html", {"meeting": meeting, "refusal": refusal})
+
+
+@office_required
+def minutes_mail(request, pk):
+    """Mail the stored Niederschrift to the members (POST only, council office), with a record per recipient.
+
+    **Models:** :model:`council.InvitationDispatch`, :model:`resolutions.Minutes`
+
+    **Response:** back to the meeting page with a message: how many it goes to, or why not.
+    """
+    meeting = _meeting(pk)
+    if request.method != "POST":
+        return redirect("council:meeting_detail", pk=meeting.pk)
+    try:
+        dispatches = services.minutes_mail(
+            meeting=meeting, by=request.user, deputies=bool(request.POST.get("deputies"))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, MINUTES_MAILED_MESSAGE % {"name": meeting.name, "count": len(dispatches)})
+    return redirect("council:meeting_detail", pk=meeting.pk)
 
 
 def item_document_download(request, pk, item, document):
