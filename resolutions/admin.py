@@ -226,11 +226,20 @@ class FactionVoteAdmin(admin.ModelAdmin):
 class MinutesAdmin(admin.ModelAdmin):
     """Finalised minutes are the record: listed and readable, never added, changed or deleted here."""
 
-    list_display = ["meeting", "finalised_at", "finalised_by"]
+    list_display = ["meeting", "finalised_at", "finalised_by", "rendered_at"]
     list_select_related = ["meeting", "finalised_by"]
     search_fields = ["meeting__name", "sha512", "public_sha512"]
     date_hierarchy = "finalised_at"
-    fields = ["meeting", "file", "sha512", "public_file", "public_sha512", "finalised_at", "finalised_by"]
+    fields = [
+        "meeting",
+        "file",
+        "sha512",
+        "public_file",
+        "public_sha512",
+        "finalised_at",
+        "finalised_by",
+        "rendered_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -106,6 +106,7 @@ def _minutes():
         public_sha512=checksum,
         finalised_at=timezone.now(),
         finalised_by=UserFactory(),
+        rendered_at=timezone.now(),
     )
 
 

@@ -184,6 +184,7 @@ def test_finalised_minutes_are_the_results_protocol(oparl_get, oparl_response, r
         public_sha512=hashlib.sha512(data).hexdigest(),
         finalised_at=datetime.datetime(2013, 3, 25, 10, tzinfo=datetime.UTC),
         finalised_by=UserFactory(username="office"),
+        rendered_at=datetime.datetime(2013, 3, 25, 10, 1, tzinfo=datetime.UTC),
     )
     minutes.file.save("niederschrift-full.pdf", ContentFile(b"%PDF-1.4 full"), save=False)
     minutes.public_file.save("niederschrift-public.pdf", ContentFile(data), save=False)
