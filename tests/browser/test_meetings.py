@@ -31,11 +31,12 @@ def _plan(office, *, organization: str, name: str, day: datetime.date, time: str
     return office.url
 
 
-def _take_through(office, meeting_url: str, *, yes: int, no: int, abstain: int) -> None:
-    """Put the pool's Vorlage on the agenda, hold the meeting with everyone present, record the result."""
+def _take_through(office, meeting_url: str, *, yes: int, no: int, abstain: int, title: str = POOL_TITLE) -> None:
+    """Put the pool's Vorlage (or the one named `title`) on the agenda, hold the meeting with everyone present,
+    record the result."""
     office.goto(meeting_url)
     office.click("[data-action=agenda]")
-    office.locator("tr", has_text=POOL_TITLE).get_by_role("button").click()
+    office.locator("tr", has_text=title).get_by_role("button").click()
     expect(office.locator(".alert-success")).to_be_visible()
 
     office.goto(meeting_url)
