@@ -209,3 +209,11 @@ def test_the_fraktion_gets_no_receipt_form(request, client, cosigned, committee,
 def test_the_public_does_not_reach_the_receipt_page(client, cosigned):
     response = client.get(_receive_url(cosigned))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_page_of_a_draft_says_the_number_comes_on_receipt(client, councillor, spd, committee):  # noqa: F811
+    paper = _draft(councillor, spd, committee)
+    client.force_login(councillor)
+    response = client.get(paper.get_absolute_url())
+    assert "No KSD number yet: the council office gives it on receipt." in response.text
+    assert f"KSD {paper.reference}" not in response.text.split("</h1>", 1)[1].split("</p>", 1)[0]
