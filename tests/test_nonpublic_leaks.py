@@ -420,3 +420,22 @@ def test_the_beschlusskontrolle_report_pdf_keeps_its_non_public_part_from_the_pu
     assert hidden and all(tracking.paper.reference in member_text for tracking in hidden)
     assert [secret for secret in secrets if secret in public_text] == []
     assert all(tracking.paper.reference not in public_text for tracking in hidden)
+
+
+def test_reminders_reach_an_outsider_only_for_public_decisions(demo, smtp_server, django_capture_on_commit_callbacks):
+    """Name a person without an account responsible for every open tracking; remind as of a day when all are overdue."""
+    from resolutions.tracking.reminders import reminders_send
+    from tests.factories import PersonFactory
+
+    secrets = collect_secrets()
+    outsider = PersonFactory(body=demo, email="aussen@example.org")
+    open_trackings = Tracking.objects.open()
+    assert open_trackings.exclude(pk__in=Tracking.objects.public()).exists()  # a non-public one is open
+    open_trackings.update(responsible_person=outsider)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(today=datetime.date(2100, 1, 1)) == open_trackings.count()
+
+    mails = [_mail_text(message) for message in smtp_server.to("aussen@example.org")]
+    assert len(mails) == Tracking.objects.public().open().count()
+    leaks = {(index, secret) for index, text in enumerate(mails) for secret in secrets if secret in text}
+    assert leaks == set()
