@@ -217,3 +217,13 @@ def test_the_page_of_a_draft_says_the_number_comes_on_receipt(client, councillor
     response = client.get(paper.get_absolute_url())
     assert "No KSD number yet: the council office gives it on receipt." in response.text
     assert f"KSD {paper.reference}" not in response.text.split("</h1>", 1)[1].split("</p>", 1)[0]
+
+
+def test_the_pdf_of_a_draft_bears_no_provisional_number(client, councillor, spd, committee):  # noqa: F811
+    from resolutions.pdf import pdf_text
+
+    paper = _draft(councillor, spd, committee)
+    client.force_login(councillor)
+    response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}))
+    text = " ".join(pdf_text(response.content).split())
+    assert PROVISIONAL_REFERENCE_PREFIX not in text
