@@ -30,8 +30,8 @@ from resolutions.filecheck import OFFICE_MACRO_ERROR, PDF_UNREADABLE_ERROR
 from resolutions.models import Attachment
 from resolutions.workflow import EDIT_NOT_DRAFT_ERROR, EDIT_ROLE_ERROR
 from tests.factories import TINY_PDF
-from tests.resolutions.documents import image, ooxml, opendocument, zip_of
 from tests.resolutions.conftest import messages_of, rendered
+from tests.resolutions.documents import image, ooxml, opendocument, zip_of
 
 EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
