@@ -82,6 +82,10 @@ UNSUPPORTED_FILE_ERROR = _(
     "formats and upload it again."
 )
 
+# The codes of every refusal of `inspect_upload`: they are about the chosen file.
+FILE_ERROR_CODES = (
+    frozenset({"empty_file", "file_too_large", "disguised_file", "unsupported_file"}) | filecheck.REFUSAL_CODES
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _OOXML_MAIN_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX}

@@ -45,6 +45,8 @@ def checked_file_response(stored: CheckedFile, handle, *, inline: bool = False, 
     inline goes without a Content-Disposition there, the other headers guarding it as always.
     """
     response = FileResponse(handle, content_type=stored.mime_type)
+    # FileResponse names the file inline after the stored (random) name by itself; we decide.
+    response.headers.pop("Content-Disposition", None)
     if inline and may_show_inline(stored):
         response["Content-Disposition"] = content_disposition("inline", stored.file_name)
     elif not access:

@@ -90,6 +90,27 @@ IMAGE_BROKEN_ERROR = _(
     "and upload that."
 )
 
+# The codes of the refusals above: all are about the chosen file (forms put them on the file field).
+REFUSAL_CODES = frozenset(
+    {
+        "pdf_script",
+        "pdf_embedded",
+        "pdf_xfa",
+        "pdf_encrypted",
+        "pdf_unreadable",
+        "polyglot",
+        "too_many_pages",
+        "too_complex",
+        "unpacked_too_large",
+        "office_macro",
+        "office_external",
+        "office_script",
+        "container_mismatch",
+        "image_trailing_data",
+        "image_broken",
+    }
+)
+
 # --- limits ---------------------------------------------------------------------------------
 
 

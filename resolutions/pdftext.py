@@ -32,6 +32,10 @@ def extract(data, *, max_pages: int, max_stream_bytes: int, max_chars: int) -> s
             raise LimitReachedError(f"more than {max_pages} pages")
         parts, total = [], 0
         for page in reader.pages:
+            # Inflated once here, within the limit, whatever the page's resources say.
+            contents = page.get_contents()
+            if contents is not None and len(contents.get_data()) > max_stream_bytes:
+                raise LimitReachedError("content stream too large")
             text = page.extract_text() or ""
             parts.append(text)
             total += len(text)

@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from resolutions import services
-from resolutions.attachments import ODT
+from resolutions.attachments import FILE_ERROR_CODES, ODT
 from resolutions.filecheck import (
     CONTAINER_MISMATCH_ERROR,
     IMAGE_BROKEN_ERROR,
@@ -75,6 +75,8 @@ def _refused(settings, draft, clerk, name, content, message) -> ValidationError:
         _add(draft, clerk, name, content)
     assert messages_of(excinfo.value) == [message]
     assert name in rendered(excinfo.value)
+    # The forms put it on the file field, where the clerk chose the file.
+    assert {error.code for error in excinfo.value.error_list} <= FILE_ERROR_CODES
     assert not Attachment.objects.exists()
     assert _stored_files(settings) == []
     return excinfo.value
