@@ -188,19 +188,62 @@ _ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Ren
 _MAX_NESTING = 50
 
 
-def _pdf_values(obj, depth: int = 0) -> Iterator:
-    """The dictionaries among an object's direct values (references are visited on their own)."""
-    from pypdf.generic import ArrayObject, DictionaryObject
+# What a viewer never runs, and the links back up the trees: page content and its resources,
+# appearance streams, fonts, metadata, the structure tree. The walk does not follow them, which
+# keeps it to the places where actions, scripts and embedded files live (the catalog, its name
+# trees and forms, the outline, the pages and their annotations) and makes it cheap.
+_PDF_INERT_KEYS = frozenset(
+    {
+        "/Resources",
+        "/Contents",
+        "/AP",
+        "/Parent",
+        "/P",
+        "/Pg",
+        "/Prev",
+        "/Last",
+        "/Metadata",
+        "/StructTreeRoot",
+        "/ParentTree",
+        "/Font",
+        "/XObject",
+        "/ColorSpace",
+        "/Thumb",
+        "/PieceInfo",
+        "/OutputIntents",
+        "/Info",
+        "/Encrypt",
+        "/DR",
+    }
+)
 
-    if depth > _MAX_NESTING:
-        return
-    if isinstance(obj, DictionaryObject):
-        yield obj
-        for value in obj.values():
-            yield from _pdf_values(value, depth + 1)
-    elif isinstance(obj, ArrayObject):
-        for value in obj:
-            yield from _pdf_values(value, depth + 1)
+
+class _TooComplex(Exception):
+    def __init__(self, count: int):
+        self.count = count
+
+
+def _pdf_reachable(reader, limit: int) -> Iterator:
+    """Every dictionary reachable from the trailer, each indirect object once, at most `limit` of them."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    pending = [reader.trailer]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > limit:
+                raise _TooComplex(len(seen))
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):  # a stream's dictionary too
+            yield obj
+            pending.extend(value for key, value in dict.items(obj) if key not in _PDF_INERT_KEYS)
+        elif isinstance(obj, ArrayObject):
+            pending.extend(list.__iter__(obj))
 
 
 def _action_types(value) -> set[str]:
@@ -261,7 +304,6 @@ def check_pdf(uploaded_file: UploadedFile, *, size: int, bounds: Limits) -> None
     with pypdf.apply_configuration(
         zlib_maximum_output_length=bounds.stream_bytes,
         maximum_declared_stream_length=bounds.stream_bytes,
-        page_tree_maximum_page_entries=bounds.pages + 1,
     ):
         uploaded_file.seek(0)
         try:
@@ -271,36 +313,20 @@ def check_pdf(uploaded_file: UploadedFile, *, size: int, bounds: Limits) -> None
             declared_pages = int(reader.root_object["/Pages"].get_object().get("/Count", 0))
             if declared_pages > bounds.pages:
                 raise _refuse(TOO_MANY_PAGES_ERROR, "too_many_pages", name, pages=declared_pages, limit=bounds.pages)
-            numbers = _pdf_object_numbers(reader)
-            if len(numbers) > bounds.pdf_objects:
-                raise _refuse(TOO_COMPLEX_ERROR, "too_complex", name, count=len(numbers), limit=bounds.pdf_objects)
-            for refusal in _pdf_refusals(reader, numbers):
-                raise _refuse(*refusal, name)
+            for entry in _pdf_reachable(reader, bounds.pdf_objects):
+                refusal = _pdf_dictionary_refusal(entry)
+                if refusal:
+                    raise _refuse(*refusal, name)
+        except _TooComplex as error:
+            raise _refuse(
+                TOO_COMPLEX_ERROR, "too_complex", name, count=error.count, limit=bounds.pdf_objects
+            ) from error
         except ValidationError:
             raise
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as error:
             raise _refuse(PDF_UNREADABLE_ERROR, "pdf_unreadable", name) from error
         finally:
             uploaded_file.seek(0)
-
-
-def _pdf_object_numbers(reader) -> list[tuple[int, int]]:
-    numbers = {(number, generation) for generation, entries in reader.xref.items() for number in entries}
-    numbers.update((number, 0) for number in reader.xref_objStm)
-    return sorted(numbers)
-
-
-def _pdf_refusals(reader, numbers) -> Iterator[tuple]:
-    from pypdf.generic import IndirectObject
-
-    yield from (r for r in [_pdf_dictionary_refusal(reader.trailer)] if r)
-    for number, generation in numbers:
-        obj = reader.get_object(IndirectObject(number, generation, reader))
-        for entry in _pdf_values(obj):
-            refusal = _pdf_dictionary_refusal(entry)
-            if refusal:
-                yield refusal
-                return
 
 
 # --- archives (OOXML, OpenDocument) -----------------------------------------------------------

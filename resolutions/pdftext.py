@@ -25,10 +25,11 @@ def extract(data, *, max_pages: int, max_stream_bytes: int, max_chars: int) -> s
         lzw_maximum_output_length=max_stream_bytes,
         run_length_maximum_output_length=max_stream_bytes,
         array_based_stream_maximum_output_length=max_stream_bytes,
-        page_tree_maximum_page_entries=max_pages + 1,
     ):
         reader = pypdf.PdfReader(data, strict=False)
-        if len(reader.pages) > max_pages:
+        # The declared count first (cheap), then the real one (the page tree flattened).
+        declared = int(reader.root_object["/Pages"].get_object().get("/Count", 0))
+        if declared > max_pages or len(reader.pages) > max_pages:
             raise LimitReachedError(f"more than {max_pages} pages")
         parts, total = [], 0
         for page in reader.pages:
