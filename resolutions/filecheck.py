@@ -9,8 +9,9 @@ searching bytes, except for the two places a browser sniffs markup in (a PDF's h
 what follows its end).
 
 The checks here are the cheap ones that run in the request, bounded by `limits()`: the
-archive's directory and its small XML parts, streamed with a cap; the PDF's objects without
-their content streams. Text extraction, the expensive part, runs later in a background task
+archive's directory and its XML parts, streamed with a cap; of a PDF, the objects a viewer
+can act on (catalog, name trees, forms, outline, pages, annotations), not its fonts and
+content. Text extraction, the expensive part, runs later in a background task
 (`resolutions.tasks`) in a child process under the same limits.
 
 Nothing here touches the database or the storage.

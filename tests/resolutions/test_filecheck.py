@@ -26,6 +26,7 @@ from resolutions.filecheck import (
     PDF_SCRIPT_ERROR,
     PDF_XFA_ERROR,
     POLYGLOT_ERROR,
+    TOO_COMPLEX_ERROR,
     TOO_MANY_PAGES_ERROR,
     UNPACKED_TOO_LARGE_ERROR,
     limits,
@@ -190,6 +191,16 @@ def test_the_page_limit_comes_from_the_settings(settings, draft, clerk):
     _refused(settings, draft, clerk, "zwei.pdf", two_pages, TOO_MANY_PAGES_ERROR)
     settings.RATSBUCH_MAX_PAGES = 2
     assert _add(draft, clerk, "zwei.pdf", two_pages).checked
+
+
+def test_a_pdf_with_more_reachable_objects_than_its_pages_justify_is_refused(settings, draft, clerk):
+    settings.RATSBUCH_MAX_PAGES = 1
+    count = limits().pdf_objects + 10
+    # An outline of that many bookmarks, each its own object, chained by /Next.
+    bookmarks = [b"<</Title(%d)/Next %d 0 R>>" % (n, n + 6) for n in range(count)] + [b"<</Title(Ende)>>"]
+    content = pdf_with(b"/Outlines 4 0 R", b"<</Type/Outlines/First 5 0 R>>", *bookmarks)
+    error = _refused(settings, draft, clerk, "verschachtelt.pdf", content, TOO_COMPLEX_ERROR)
+    assert error.error_list[0].params["limit"] == limits().pdf_objects
 
 
 def _passive_link(writer):
