@@ -222,6 +222,7 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda o: ContentFile(TINY_PDF, name=o.file_name))
     size = len(TINY_PDF)
     sha512 = hashlib.sha512(TINY_PDF).hexdigest()
+    checked = True  # as an upload that passed resolutions.filecheck
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
