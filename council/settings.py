@@ -185,6 +185,15 @@ LOGGING = {
 # in-memory uploads stays small; larger files are streamed to a temporary file.
 RATSBUCH_MAX_UPLOAD_BYTES = int(os.environ.get("RATSBUCH_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bounds of the work one attachment may cause (resolutions.filecheck): pages of a PDF, the
+# unpacked size of an office document (a ZIP), the inflated size of one PDF stream, and the
+# time, memory and characters of the text extraction, which runs in a background task.
+RATSBUCH_MAX_PAGES = int(os.environ.get("RATSBUCH_MAX_PAGES", "2000"))
+RATSBUCH_MAX_UNPACKED_BYTES = int(os.environ.get("RATSBUCH_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+RATSBUCH_MAX_STREAM_BYTES = int(os.environ.get("RATSBUCH_MAX_STREAM_BYTES", str(50 * 1024 * 1024)))
+RATSBUCH_EXTRACT_SECONDS = float(os.environ.get("RATSBUCH_EXTRACT_SECONDS", "120"))
+RATSBUCH_EXTRACT_MEMORY_BYTES = int(os.environ.get("RATSBUCH_EXTRACT_MEMORY_BYTES", str(1024 * 1024 * 1024)))
+RATSBUCH_MAX_EXTRACTED_CHARS = int(os.environ.get("RATSBUCH_MAX_EXTRACTED_CHARS", "1000000"))
 # The longest text a clerk may give a Vorlage in one field (Sachverhalt, Beschlussvorschlag,
 # financial impact): about 200 printed pages. Longer material belongs in an attachment; the
 # form says so and keeps the text.

@@ -20,13 +20,12 @@ import json
 import logging
 import math
 import re
-import unicodedata
 from functools import wraps
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -36,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from council.models import Body, Organization
+from resolutions.downloads import checked_file_response, content_disposition
 from resolutions.models import Paper
 from resolutions.views import documents as paper_documents
 from resolutions.views import meeting_documents
@@ -354,16 +354,6 @@ def object_detail(request, pk, kind):
 
 
 # --- files ----------------------------------------------------------------------------------
-def content_disposition(disposition: str, file_name: str) -> str:
-    """`inline` or `attachment` with the file name: an ASCII `filename` and, if needed, RFC 5987 `filename*`."""
-    fallback = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join(char for char in fallback if char.isprintable() and char not in '"\\') or "download"
-    header = f'{disposition}; filename="{fallback}"'
-    if fallback != file_name:
-        header += f"; filename*=UTF-8''{quote(file_name, safe='')}"
-    return header
-
-
 def _file_response(request, pk: int, disposition: str):
     attachment = get_object_or_404(queries.served_files(), pk=pk)
     try:
@@ -371,11 +361,11 @@ def _file_response(request, pk: int, disposition: str):
     except FileNotFoundError:
         logger.error("The file of attachment %s (%s) is missing from storage.", attachment.pk, attachment.file.name)
         raise ApiError(404, FILE_MISSING_MESSAGE) from None
-    response = FileResponse(handle, content_type=attachment.mime_type)
-    response["Content-Disposition"] = content_disposition(disposition, attachment.file_name)
-    # Made non-public later, a file must not linger in a shared cache.
-    patch_cache_control(response, private=True)
-    return response
+    # Made non-public later, a file must not linger in a shared cache; only a checked PDF is shown
+    # inline, and every file goes with its detected type, nosniff and a sandbox (resolutions.downloads).
+    if disposition == "inline":
+        return checked_file_response(attachment, handle, inline=True, access=True)
+    return checked_file_response(attachment, handle)
 
 
 @api_view

@@ -10,6 +10,7 @@ import uuid
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from .attachments import inspect_upload
@@ -26,6 +27,7 @@ from .models import (
     ResultWording,
 )
 from .services import paper_allocate_reference
+from .services.drafting import checked_file_text_enqueue
 
 # Derived from the uploaded content by resolutions.attachments, never typed in.
 ATTACHMENT_DERIVED_FIELDS = ["file_name", "mime_type", "size", "sha512"]
@@ -54,8 +56,17 @@ class AttachmentAdminForm(forms.ModelForm):
             self.instance.mime_type = inspected.mime_type
             self.instance.size = inspected.size
             self.instance.sha512 = inspected.sha512
-            self.instance.text = inspected.text
+            self.instance.checked = True
+            self.instance.text = ""
+            self.instance.text_state = Attachment.TextState.PENDING if inspected.has_text else Attachment.TextState.NONE
         return cleaned_data
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        if instance.text_state == Attachment.TextState.PENDING:
+            # The text is taken in the background once the row is saved, as after a clerk's upload.
+            transaction.on_commit(lambda: checked_file_text_enqueue(instance))
+        return instance
 
 
 class ConsultationInline(admin.TabularInline):

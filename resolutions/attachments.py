@@ -5,11 +5,18 @@ archives, from the archive's directory), never from its name or the browser's cl
 detected type is the truth: the download name gets the detected type's extension, so a
 PDF uploaded as "protokoll.txt" is offered as "protokoll.pdf".
 
+What the content may hold (only passive documents) and how much work a file may cause
+are the rules of `resolutions.filecheck`, which `inspect_upload` applies. The text for
+search is not taken here: `extract_text` runs in the background task
+(`resolutions.tasks.checked_file_text`) after the upload is saved.
+
 Nothing here touches the database or the storage; `resolutions.services` does the writes.
 """
 
 import hashlib
-import re
+import resource
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -23,10 +30,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from resolutions import filecheck, pdftext
+from resolutions.models import CheckedFile
+
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# Extracted text feeds the search index; a page of text is ~3,000 characters, so this is
-# several hundred pages, and it keeps one pathological PDF from bloating a row.
-MAX_TEXT_CHARS = 1_000_000
 MAX_FILE_NAME_CHARS = 100
 FALLBACK_STEM = "anlage"
 
@@ -75,6 +82,10 @@ UNSUPPORTED_FILE_ERROR = _(
     "formats and upload it again."
 )
 
+# The codes of every refusal of `inspect_upload`: they are about the chosen file.
+FILE_ERROR_CODES = (
+    frozenset({"empty_file", "file_too_large", "disguised_file", "unsupported_file"}) | filecheck.REFUSAL_CODES
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _OOXML_MAIN_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX}
@@ -89,7 +100,7 @@ class InspectedFile:
     mime_type: str
     size: int
     sha512: str
-    text: str
+    has_text: bool  # whether text for search is to be taken from it (in the background)
 
 
 def max_upload_bytes() -> int:
@@ -148,9 +159,7 @@ def _zip_document_type(uploaded_file: UploadedFile) -> str | None:
                     declared = member.read(100).decode("ascii", "replace").strip()
                 return declared if declared in _OPENDOCUMENT_TYPES else None
             if "[Content_Types].xml" in names:
-                # Macro-enabled documents (.docm, .xlsm) carry a vbaProject part: not allowed.
-                if any(n.lower().endswith("vbaproject.bin") for n in names):
-                    return None
+                # Macros and the like are refused by resolutions.filecheck, whatever their parts are called.
                 for part, mime_type in _OOXML_MAIN_PARTS.items():
                     if part in names:
                         return mime_type
@@ -204,29 +213,85 @@ def _checksum(uploaded_file: UploadedFile, *, limit: int) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def extract_pdf_text(uploaded_file: UploadedFile, *, max_chars: int = MAX_TEXT_CHARS) -> str:
-    """The text of a PDF for search; empty for a PDF pypdf cannot read, never an exception."""
-    from pypdf import PdfReader
+_MAIN_PARTS = {mime_type: part for part, mime_type in _OOXML_MAIN_PARTS.items()}
 
-    parts, total = [], 0
-    uploaded_file.seek(0)
+
+def check_content(uploaded_file: UploadedFile, file_type: FileType, *, size: int) -> None:
+    """Apply the rules of `resolutions.filecheck` for the detected type; raise ValidationError if refused."""
+    bounds = filecheck.limits()
+    mime_type, label = file_type.mime_type, file_type.label
+    if mime_type == PDF:
+        filecheck.check_pdf(uploaded_file, size=size, bounds=bounds)
+    elif mime_type in _MAIN_PARTS:
+        filecheck.check_ooxml(uploaded_file, label=label, bounds=bounds, main_part=_MAIN_PARTS[mime_type])
+    elif mime_type in _OPENDOCUMENT_TYPES:
+        filecheck.check_opendocument(uploaded_file, label=label, bounds=bounds, mime_type=mime_type)
+    elif mime_type in (PNG, JPEG):
+        filecheck.check_image(uploaded_file, size=size, bounds=bounds, label=label)
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    text: str
+    state: str  # a CheckedFile.TextState
+
+
+def _child_limits(memory_bytes: int):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+    return apply
+
+
+def extract_text(content: bytes, *, mime_type: str) -> ExtractedText:
+    """The text of a stored file for search, taken in a child process within the limits; never an exception.
+
+    The child (`resolutions.pdftext`) gets the bytes, a page, stream and character limit,
+    a memory limit and a time limit: whatever the PDF holds, the worker neither waits
+    longer nor grows. Beyond a limit the file keeps no text (state LIMITED).
+    """
+    if mime_type != PDF:
+        return ExtractedText("", CheckedFile.TextState.NONE)
+    bounds = filecheck.limits()
+    command = [
+        sys.executable,
+        "-m",
+        "resolutions.pdftext",
+        str(bounds.pages),
+        str(bounds.stream_bytes),
+        str(bounds.text_chars),
+    ]
     try:
-        for page in PdfReader(uploaded_file).pages:
-            text = page.extract_text() or ""
-            parts.append(text)
-            total += len(text)
-            if total >= max_chars:
-                break
-    except Exception:  # a broken PDF is still a valid attachment, only without text
-        pass
-    finally:
-        uploaded_file.seek(0)
-    # PostgreSQL text cannot hold NUL characters, which some PDFs' text layers contain.
-    return re.sub(r"\x00", "", "\n".join(parts))[:max_chars]
+        finished = subprocess.run(  # noqa: S603 - our own module, arguments are numbers
+            command,
+            input=content,
+            capture_output=True,
+            timeout=bounds.extract_seconds,
+            cwd=settings.BASE_DIR,
+            preexec_fn=_child_limits(bounds.extract_memory_bytes),  # noqa: PLW1509 - no threads hold locks here
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return ExtractedText("", CheckedFile.TextState.LIMITED)
+    if finished.returncode == pdftext.OK:
+        text = finished.stdout.decode("utf-8", "replace").replace("\x00", "")[: bounds.text_chars]
+        return ExtractedText(text, CheckedFile.TextState.EXTRACTED)
+    if finished.returncode == pdftext.UNREADABLE:
+        return ExtractedText("", CheckedFile.TextState.UNREADABLE)
+    # LIMIT, or killed for its memory (a negative code, a MemoryError at start-up).
+    return ExtractedText("", CheckedFile.TextState.LIMITED)
+
+
+def extract_pdf_text(uploaded_file: UploadedFile) -> str:
+    """The text of a PDF for search, within the limits; empty for one that cannot be read (the OParl importer)."""
+    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    uploaded_file.seek(0)
+    return extract_text(content, mime_type=PDF).text
 
 
 def inspect_upload(uploaded_file: UploadedFile) -> InspectedFile:
-    """Check an upload's size and content type and describe it; raise ValidationError if refused."""
+    """Check an upload's size, content type and content and describe it; raise ValidationError if refused."""
     name = uploaded_file.name or ""
     limit = max_upload_bytes()
     if uploaded_file.size is not None and uploaded_file.size > limit:
@@ -237,11 +302,11 @@ def inspect_upload(uploaded_file: UploadedFile) -> InspectedFile:
     if file_type is None:
         raise _refuse_type(name)
     sha512, size = _checksum(uploaded_file, limit=limit)
-    text = extract_pdf_text(uploaded_file) if file_type.mime_type == PDF else ""
+    check_content(uploaded_file, file_type, size=size)
     return InspectedFile(
         file_name=sanitize_file_name(name, file_type=file_type),
         mime_type=file_type.mime_type,
         size=size,
         sha512=sha512,
-        text=text,
+        has_text=file_type.mime_type == PDF,
     )

@@ -409,8 +409,34 @@ class CheckedFile(TimeStampedModel):
     sha512 = models.CharField(_("SHA-512"), max_length=128, help_text=_("Checksum of the content, hex."))
     text = models.TextField(_("extracted text"), blank=True, help_text=_("Text taken from the file for search."))
 
+    class TextState(models.TextChoices):
+        PENDING = "pending", _("text is being extracted")
+        EXTRACTED = "extracted", _("text extracted")
+        NONE = "none", _("no text taken from this type")
+        LIMITED = "limited", _("no text: too large or complex to read within the limits")
+        UNREADABLE = "unreadable", _("no text: the file could not be read")
+
+    text_state = models.CharField(
+        _("text state"),
+        max_length=20,
+        choices=TextState.choices,
+        default=TextState.EXTRACTED,
+        help_text=_("Whether the text for search was taken, is still being taken, or why there is none."),
+    )
+    # Set when the upload passed resolutions.filecheck; imported files did not, and are never shown inline.
+    checked = models.BooleanField(
+        _("checked"), default=False, help_text=_("Whether the content passed the checks for active content.")
+    )
+
     class Meta:
         abstract = True
+
+    @property
+    def text_missing_note(self) -> str:
+        """Why a file that should have text for search has none, for the people who look after it."""
+        if self.text_state in (self.TextState.LIMITED, self.TextState.UNREADABLE):
+            return str(self.get_text_state_display())
+        return ""
 
 
 class Attachment(CheckedFile):

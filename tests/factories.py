@@ -24,11 +24,25 @@ from council.models import (
 from council.roles import Role
 from resolutions.models import Attachment, Consultation, Decision, FactionVote, Paper, ProgressReport, Tracking
 
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+
+def pdf_bytes(*objects: bytes, root: int = 1) -> bytes:
+    """A PDF of the given object bodies (numbered from 1) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+TINY_PDF = pdf_bytes(
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
 )
 
 
@@ -208,6 +222,7 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     file = factory.LazyAttribute(lambda o: ContentFile(TINY_PDF, name=o.file_name))
     size = len(TINY_PDF)
     sha512 = hashlib.sha512(TINY_PDF).hexdigest()
+    checked = True  # as an upload that passed resolutions.filecheck
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from council.models import Body, Organization
 from council.roles import actor_for
 from resolutions import mailing
-from resolutions.attachments import InspectedFile, inspect_upload
+from resolutions.attachments import InspectedFile, extract_text, inspect_upload
 from resolutions.models import Attachment, CheckedFile, Consultation, Cosignature, Paper, PaperEvent
 from resolutions.services.numbering import paper_allocate_reference, paper_create
 from resolutions.workflow import (
@@ -363,17 +363,55 @@ def checked_file_set(attachment: CheckedFile, inspected: InspectedFile, uploaded
     attachment.mime_type = inspected.mime_type
     attachment.size = inspected.size
     attachment.sha512 = inspected.sha512
-    attachment.text = inspected.text
+    attachment.checked = True
+    # The text is taken in the background once the row is committed (checked_file_text_enqueue).
+    attachment.text = ""
+    attachment.text_state = CheckedFile.TextState.PENDING if inspected.has_text else CheckedFile.TextState.NONE
 
 
 def checked_file_save(attachment: CheckedFile) -> None:
-    """Save the row and write the file; if the row fails, do not leave the file behind."""
+    """Save the row and write the file; if the row fails, do not leave the file behind.
+
+    Once the transaction commits, the text for search is taken in the background.
+    """
     try:
         attachment.save()
     except BaseException:
         if attachment.file.name and getattr(attachment.file, "_committed", False):
             attachment.file.storage.delete(attachment.file.name)
         raise
+    checked_file_text_enqueue(attachment)
+
+
+def checked_file_text_enqueue(stored: CheckedFile) -> None:
+    """Enqueue the text extraction of a saved file after the transaction commits, if it waits for text."""
+    if stored.text_state != CheckedFile.TextState.PENDING:
+        return
+    from resolutions.tasks import checked_file_text
+
+    label, pk, sha512 = stored._meta.label, stored.pk, stored.sha512
+    transaction.on_commit(lambda: checked_file_text.enqueue(label, pk, sha512))
+
+
+def checked_file_text_extract(*, model: type[CheckedFile], pk: int, sha512: str) -> str | None:
+    """Take the text of a stored file within the limits and store it with its state; the state, or None.
+
+    Runs in the background task. The extraction (a child process, `attachments.extract_text`)
+    runs outside any transaction; the row is written only if it still holds the same file,
+    so a replacement meanwhile is left to its own task, and a second run changes nothing.
+    The search index follows the `text` column (a generated tsvector on PostgreSQL).
+    """
+    stored = model.objects.filter(pk=pk, sha512=sha512).first()
+    if stored is None or stored.text_state != CheckedFile.TextState.PENDING:
+        return None
+    with stored.file.open("rb") as handle:
+        content = handle.read()
+    extracted = extract_text(content, mime_type=stored.mime_type)
+    with transaction.atomic():
+        updated = model.objects.filter(pk=pk, sha512=sha512, text_state=CheckedFile.TextState.PENDING).update(
+            text=extracted.text, text_state=extracted.state, modified=timezone.now()
+        )
+    return extracted.state if updated else None
 
 
 def _lock_attachment(attachment: Attachment, *, by) -> Attachment:

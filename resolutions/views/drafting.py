@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from resolutions import services
+from resolutions.attachments import FILE_ERROR_CODES
 from resolutions.forms.drafting import (
     FILE_NOT_KEPT_NOTE,
     AttachmentForm,
@@ -62,8 +63,6 @@ STEP_ERROR_CODES = frozenset(
         "step_role",
     }
 )
-# Codes of resolutions.attachments.inspect_upload: they are about the chosen file.
-FILE_ERROR_CODES = frozenset({"empty_file", "file_too_large", "disguised_file", "unsupported_file"})
 # Codes of resolutions.workflow.edit_refusal: the Vorlage cannot be changed by this user now.
 EDIT_REFUSAL_CODES = frozenset({"not_draft", "not_allowed"})
 

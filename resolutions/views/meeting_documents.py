@@ -12,7 +12,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from council.collation import german
 from council.models import Attendance, Meeting, Recusal
 from council.roles import actor_for, office_required
 from resolutions import services
+from resolutions.downloads import checked_file_response
 from resolutions.forms.minutes import MinutesForm
 from resolutions.models import ItemDocument, Minutes
 
@@ -217,7 +218,7 @@ def item_document_download(request, pk, item, document):
     **Model:** :model:`resolutions.ItemDocument`
 
     **Response:** the file as a download under its cleaned name, with the type detected at
-    upload, never sniffed, and never kept by a shared cache.
+    upload, never sniffed, sandboxed, and never kept by a shared cache (resolutions.downloads).
     """
     stored = get_object_or_404(
         ItemDocument.objects.visible_to(request.user), pk=document, agenda_item_id=item, agenda_item__meeting_id=pk
@@ -227,7 +228,4 @@ def item_document_download(request, pk, item, document):
     except FileNotFoundError:
         logger.error("The file of item document %s (%s) is missing from storage.", stored.pk, stored.file.name)
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=stored.file_name, content_type=stored.mime_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True)
-    return response
+    return checked_file_response(stored, handle)

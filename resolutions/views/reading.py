@@ -10,11 +10,11 @@ import logging
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
 
 from council.roles import actor_for
+from resolutions.downloads import checked_file_response
 from resolutions.filters import PaperFilter
 from resolutions.models import Attachment, Paper, ProgressReport, Tracking
 from resolutions.queries import beratungsfolge_of, timeline_of
@@ -181,7 +181,8 @@ def attachment_download(request, reference, pk):
 
     **Model:** :model:`resolutions.Attachment`
 
-    **Response:** the file as a download under its sanitised file name, or 404.
+    **Response:** the file as a download under its sanitised file name, with the type
+    detected at upload, `nosniff` and a sandbox policy; or 404.
     """
     attachment = get_object_or_404(
         Attachment.objects.visible_to(request.user).select_related("paper"), pk=pk, paper__reference=reference
@@ -191,9 +192,5 @@ def attachment_download(request, reference, pk):
     except FileNotFoundError:
         logger.error("The file of attachment %s (%s) is missing from storage.", attachment.pk, attachment.file.name)
         raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.file_name, content_type=attachment.mime_type
-    )
-    # A Vorlage or attachment can be made non-public later; shared caches must never keep a copy.
-    patch_cache_control(response, private=True)
-    return response
+    # Sent as a download with the detected type, sandboxed, never in a shared cache (resolutions.downloads).
+    return checked_file_response(attachment, handle)

@@ -1,8 +1,6 @@
 """Attachments: type by content, safe names, checksums, text, and files that follow the rows."""
 
 import hashlib
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from PIL import Image
 
 from resolutions import services
 from resolutions.attachments import (
@@ -29,10 +26,12 @@ from resolutions.attachments import (
     extract_pdf_text,
     sanitize_file_name,
 )
+from resolutions.filecheck import OFFICE_MACRO_ERROR, PDF_UNREADABLE_ERROR
 from resolutions.models import Attachment
 from resolutions.workflow import EDIT_NOT_DRAFT_ERROR, EDIT_ROLE_ERROR
 from tests.factories import TINY_PDF
 from tests.resolutions.conftest import messages_of, rendered
+from tests.resolutions.documents import image, ooxml, opendocument, zip_of
 
 EXE = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
@@ -42,48 +41,15 @@ EXE = (
 
 
 # --- real small files -----------------------------------------------------------------
-def _image(fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
-def _zip(entries: list[tuple[str, str]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries:
-            # OpenDocument wants its `mimetype` first and uncompressed.
-            compress = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            archive.writestr(name, content, compress_type=compress)
-    return buffer.getvalue()
-
-
-def _ooxml(main_part: str, *, first: str = "[Content_Types].xml", extra=()) -> bytes:
-    parts = {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
-        "_rels/.rels": '<?xml version="1.0"?><Relationships/>',
-        "docProps/core.xml": '<?xml version="1.0"?><coreProperties/>',
-        "docProps/app.xml": '<?xml version="1.0"?><Properties/>',
-        main_part: '<?xml version="1.0"?><document/>',
-        **dict(extra),
-    }
-    order = [first, *(name for name in parts if name != first)]
-    return _zip([(name, parts[name]) for name in order])
-
-
-def _opendocument(mime_type: str) -> bytes:
-    return _zip([("mimetype", mime_type), ("META-INF/manifest.xml", "<manifest/>"), ("content.xml", "<content/>")])
-
-
 FILES = {
-    "png": _image("PNG"),
-    "jpeg": _image("JPEG"),
-    "docx": _ooxml("word/document.xml"),
+    "png": image("PNG"),
+    "jpeg": image("JPEG"),
+    "docx": ooxml("word/document.xml"),
     # LibreOffice and others put the parts in another order; the directory decides.
-    "docx_docprops_first": _ooxml("word/document.xml", first="docProps/app.xml"),
-    "xlsx": _ooxml("xl/workbook.xml"),
-    "odt": _opendocument(ODT),
-    "ods": _opendocument(ODS),
+    "docx_docprops_first": ooxml("word/document.xml", first="docProps/app.xml"),
+    "xlsx": ooxml("xl/workbook.xml"),
+    "odt": opendocument(ODT, body="<office:text/>"),
+    "ods": opendocument(ODS, body="<office:spreadsheet/>"),
 }
 
 
@@ -175,20 +141,28 @@ def test_allowed_types_are_recognised_by_content(draft, clerk, kind, upload_name
     assert added.sha512 == hashlib.sha512(FILES[kind]).hexdigest()
 
 
-def test_text_is_extracted_from_a_pdf(draft, clerk, text_pdf):
-    added = _add(draft, clerk, "beitritt.pdf", text_pdf)
+def test_text_is_extracted_from_a_pdf_after_the_upload_commits(
+    draft, clerk, text_pdf, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        added = _add(draft, clerk, "beitritt.pdf", text_pdf)
+        # In the request: no text yet, only the promise of it.
+        assert (added.text, added.text_state) == ("", Attachment.TextState.PENDING)
+    assert len(callbacks) == 1
+    added.refresh_from_db()
+    assert added.text_state == Attachment.TextState.EXTRACTED
     assert "Soziale Stadtentwicklung" in added.text
     assert "Bündnis" in added.text
 
 
-def test_extracted_text_is_capped(text_pdf):
-    assert len(extract_pdf_text(SimpleUploadedFile("b.pdf", text_pdf), max_chars=10)) == 10
+def test_extracted_text_is_capped(settings, text_pdf):
+    settings.RATSBUCH_MAX_EXTRACTED_CHARS = 10
+    assert len(extract_pdf_text(SimpleUploadedFile("b.pdf", text_pdf))) == 10
 
 
-def test_a_broken_pdf_is_kept_without_text(draft, clerk):
+def test_a_broken_pdf_is_refused_as_it_cannot_be_checked(settings, draft, clerk):
     broken = b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 9 0 R>>\nthis is not a pdf body\n%%EOF"
-    added = _add(draft, clerk, "kaputt.pdf", broken)
-    assert (added.mime_type, added.text, added.size) == (PDF, "", len(broken))
+    _refused(settings, draft, clerk, "kaputt.pdf", broken, PDF_UNREADABLE_ERROR)
 
 
 # --- refusals -------------------------------------------------------------------------
@@ -212,16 +186,16 @@ def test_an_executable_disguised_as_pdf_is_refused(settings, draft, clerk):
     [
         ("setup.exe", EXE, UNSUPPORTED_FILE_ERROR),
         ("notizen.txt", b"Nur Text.", UNSUPPORTED_FILE_ERROR),
-        ("archiv.zip", _zip([("a.txt", "x")]), UNSUPPORTED_FILE_ERROR),
+        ("archiv.zip", zip_of([("a.txt", "x")]), UNSUPPORTED_FILE_ERROR),
         ("bild.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", UNSUPPORTED_FILE_ERROR),
         ("lageplan.png", b"<html><script>alert(1)</script></html>", DISGUISED_FILE_ERROR),
         ("kaputt.odt", b"PK\x03\x04" + b"\x00" * 200, DISGUISED_FILE_ERROR),
-        ("erklaerung.odt", _opendocument("application/vnd.oasis.opendocument.graphics"), DISGUISED_FILE_ERROR),
+        ("erklaerung.odt", opendocument("application/vnd.oasis.opendocument.graphics"), DISGUISED_FILE_ERROR),
         # A macro-enabled Word document (.docm) renamed .docx.
         (
             "makro.docx",
-            _ooxml("word/document.xml", extra=[("word/vbaProject.bin", "macro")]),
-            DISGUISED_FILE_ERROR,
+            ooxml("word/document.xml", extra=[("word/vbaProject.bin", "macro")]),
+            OFFICE_MACRO_ERROR,
         ),
     ],
 )

@@ -836,6 +836,43 @@ def test_disguised_program_is_refused_with_the_input_kept(client, clerk, draft):
     assert stored_files() == []
 
 
+def test_a_pdf_with_javascript_is_refused_with_the_input_kept(client, clerk, draft):
+    from resolutions.filecheck import PDF_SCRIPT_ERROR
+    from tests.resolutions.documents import pdf_with
+
+    login(client, clerk)
+    hostile = pdf_with(b"/OpenAction<</S/JavaScript/JS(app.launchURL('https://evil.example'))>>")
+
+    response = client.post(
+        attachments_url(draft),
+        {
+            "file": SimpleUploadedFile("einladung.pdf", hostile, content_type="application/pdf"),
+            "attachment_type": Attachment.Type.OPINION,
+            "name": "Stellungnahme des Beirats",
+        },
+    )
+
+    assert response.status_code == 200
+    assert shown(PDF_SCRIPT_ERROR, name="einladung.pdf") in response.text
+    form = response.context["upload_form"]
+    assert list(form.errors) == ["file"]
+    assert (form["name"].value(), form["attachment_type"].value(), form["public"].value()) == (
+        "Stellungnahme des Beirats",
+        Attachment.Type.OPINION,
+        False,
+    )
+    assert not Attachment.objects.exists()
+    assert stored_files() == []
+
+
+def test_an_attachment_without_text_says_so_on_the_list(client, clerk, attachment):
+    Attachment.objects.filter(pk=attachment.pk).update(text_state=Attachment.TextState.LIMITED)
+
+    response = login(client, clerk).get(attachments_url(attachment.paper))
+
+    assert shown(Attachment.TextState.LIMITED.label) in response.text
+
+
 def test_over_large_file_is_refused(client, clerk, draft, settings):
     settings.RATSBUCH_MAX_UPLOAD_BYTES = 100
     login(client, clerk)
