@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, TruncDate
 
 from council.search.query import And, Not, Or
 from council.search.sources import SearchSource, _as_date
 
+# The facets counted in SQL besides the kind.
+FACET_NAMES = ("organization", "year", "state")
 # The tiers of the order: a title match first.
 TITLE_TIER, TEXT_TIER = 1, 0
 
@@ -47,6 +50,40 @@ def _model_field(model, path: str):
     for relation in relations:
         model = model._meta.get_field(relation).related_model
     return model._meta.get_field(name)
+
+
+def _is_local_key(model, path: str) -> bool:
+    """Whether a lookup path is the row's own pk or a foreign key column of the row itself."""
+    if path == "pk":
+        return True
+    if "__" in path:
+        return False
+    field = model._meta.get_field(path)
+    return field.concrete and field.many_to_one
+
+
+def _pairs(model, path: str, hit_pks):
+    """(row pk, organization pk) along `path` for the rows `hit_pks`.
+
+    A path through a reverse relation ("consultations__organization") is read from the
+    related table alone, by its foreign key to the row, without joining the row again.
+    """
+    first, _, rest = path.partition("__")
+    relation = model._meta.get_field(first)
+    if rest and relation.one_to_many and not relation.concrete:
+        link = relation.field.name
+        return (
+            relation.related_model.objects.filter(**{f"{link}__in": hit_pks, f"{rest}__isnull": False})
+            .order_by()
+            .annotate(search_pk=F(link), search_organization=F(rest))
+            .values_list("search_pk", "search_organization")
+        )
+    return (
+        model.objects.filter(pk__in=hit_pks, **{f"{path}__isnull": False})
+        .order_by()
+        .annotate(search_organization=F(path))
+        .values_list("pk", "search_organization")
+    )
 
 
 def positive_part(node):
@@ -131,69 +168,91 @@ class SqlEngine:
         return self._visible_matches(source, user, query, node).order_by().values("pk")
 
     def counts(self, sources: Sequence[SearchSource], user, query: str, node, filters: SearchFilters) -> Counts:
+        """The hit count and the facets: one statement a source (and one more for each facet filter chosen)."""
         counts = Counts()
         for source in sources:
             matches = self._visible_matches(source, user, query, node)
             full = filters.apply(source, matches)
-            found = full.count() if full is not None else 0
+            passes = filters.kind_passes(source)
+            # Without a filter of its own, a facet counts the rows already counted: in the same statement.
+            unfiltered = [name for name in FACET_NAMES if getattr(filters, name) is None] if passes else []
+            found, grouped = self._grouped(source, full, unfiltered) if full is not None else (0, {})
             counts.kinds[source.kind] += found
-            if not filters.kind_passes(source):
+            if not passes:
                 continue
             counts.total += found
-
-            # Without a filter of its own, a facet counts the rows already counted.
-            facet_rows = {
-                name: (full if found else None)
-                if getattr(filters, name) is None
-                else filters.apply(source, matches, but=name)
-                for name in ("organization", "year", "state")
-            }
-            rows = facet_rows["organization"]
-            if rows is not None and source.organization_paths:
-                counts.organizations.update(self._organization_counts(source, rows))
-            rows = facet_rows["year"]
-            if rows is not None and source.date_field:
-                years = (
-                    rows.annotate(search_year=ExtractYear(source.date_field))
-                    .filter(search_year__isnull=False)
-                    .order_by()
-                    .values("search_year")
-                    .annotate(search_count=Count("pk"))
-                    .values_list("search_year", "search_count")
-                )
-                counts.years.update(dict(years))
-            rows = facet_rows["state"]
-            if rows is not None and source.state_field:
-                states = (
-                    rows.order_by()
-                    .values(source.state_field)
-                    .annotate(search_count=Count("pk"))
-                    .values_list(source.state_field, "search_count")
-                )
-                counts.states.update({(source, value): count for value, count in states if value is not None})
+            for name in FACET_NAMES:
+                if name not in unfiltered:
+                    rows = filters.apply(source, matches, but=name)
+                    if rows is not None:
+                        grouped.update(self._grouped(source, rows, [name])[1])
+            counts.organizations.update({int(pk): count for pk, count in grouped.get("organization", {}).items()})
+            counts.years.update({int(year): count for year, count in grouped.get("year", {}).items()})
+            counts.states.update({(source, value): count for value, count in grouped.get("state", {}).items()})
         return counts
 
-    def _organization_counts(self, source: SearchSource, rows) -> dict:
-        """Hits per organization: each row once per organization, whichever path leads there."""
-        pks = rows.order_by().values("pk")
-        if tuple(source.organization_paths) == ("pk",):
-            return Counter(rows.order_by().values_list("pk", flat=True))
-        pairs = [
-            source.model.objects.filter(pk__in=pks, **{f"{path}__isnull": False})
-            .order_by()
-            .annotate(search_organization=F(path))
-            .values_list("pk", "search_organization")
-            for path in source.organization_paths
-            if path != "pk"
-        ]
-        distinct = pairs[0].distinct() if len(pairs) == 1 else pairs[0].union(*pairs[1:])
-        sql, params = distinct.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT search_organization, COUNT(*) FROM ({sql}) AS search_pairs GROUP BY search_organization",
-                params,
+    def _grouped(self, source: SearchSource, rows, names: Sequence[str]) -> tuple[int, dict[str, dict]]:
+        """The number of `rows` and their counts by each facet in `names`, in one statement.
+
+        The rows are matched once, into a materialised CTE; the facets group it. Values come
+        back as text (one column for every facet), counts by value.
+        """
+        annotations = {}
+        if "year" in names and source.date_field:
+            annotations["search_year"] = ExtractYear(source.date_field)
+        if "state" in names and source.state_field:
+            annotations["search_state"] = F(source.state_field)
+        hits = rows.order_by().annotate(**annotations).values_list("pk", *annotations)
+        sql, params = hits.query.sql_with_params()
+        parts = ["SELECT 'total', NULL, COUNT(*) FROM search_hits"]
+        if "search_year" in annotations:
+            parts.append(
+                "SELECT 'year', CAST(search_year AS TEXT), COUNT(*) FROM search_hits "
+                "WHERE search_year IS NOT NULL GROUP BY search_year"
             )
-            return dict(cursor.fetchall())
+        if "search_state" in annotations:
+            parts.append(
+                "SELECT 'state', CAST(search_state AS TEXT), COUNT(*) FROM search_hits "
+                "WHERE search_state IS NOT NULL GROUP BY search_state"
+            )
+        extra: list = []
+        if "organization" in names and source.organization_paths:
+            # A foreign key of the row itself is carried in the CTE; other paths join from it.
+            local = [path for path in source.organization_paths if _is_local_key(source.model, path)]
+            for index, path in enumerate(local):
+                annotations[f"search_organization_{index}"] = F(path)
+            hits = rows.order_by().annotate(**annotations).values_list("pk", *annotations)
+            sql, params = hits.query.sql_with_params()
+            selects = [
+                f"SELECT search_pk, search_organization_{index} AS search_organization FROM search_hits "
+                f"WHERE search_organization_{index} IS NOT NULL"
+                for index in range(len(local))
+            ]
+            hit_pks = RawSQL("SELECT search_pk FROM search_hits", [])
+            for path in source.organization_paths:
+                if path in local:
+                    continue
+                pairs = _pairs(source.model, path, hit_pks)
+                pairs_sql, pairs_params = pairs.query.sql_with_params()
+                selects.append(pairs_sql)
+                extra += pairs_params
+            # UNION: a row counts once per organization, whichever path leads there.
+            parts.append(
+                "SELECT 'organization', CAST(search_organization AS TEXT), COUNT(*) FROM ("
+                + " UNION ".join(selects)
+                + ") AS search_pairs GROUP BY search_organization"
+            )
+        columns = ", ".join(["search_pk", *annotations])
+        statement = f"WITH search_hits ({columns}) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
+        total, grouped = 0, {}
+        with connection.cursor() as cursor:
+            cursor.execute(statement, (*params, *extra))
+            for facet, value, count in cursor.fetchall():
+                if facet == "total":
+                    total = count
+                else:
+                    grouped.setdefault(facet, {})[value] = count
+        return total, grouped
 
     def top(
         self, source: SearchSource, user, query: str, node, filters: SearchFilters, stop: int, total: int | None = None
@@ -214,11 +273,16 @@ class SqlEngine:
             rows = rows.annotate(search_day=day)
             ordering.insert(0, F("search_day").desc(nulls_last=True))
         title = None if title_is_everything(source) else self.title(source, node)
-        tiers = (
-            [(TITLE_TIER, rows)]
-            if title is None
-            else [(TITLE_TIER, rows.filter(title)), (TEXT_TIER, rows.exclude(title))]
-        )
+        if title is None:
+            tiers = [(TITLE_TIER, rows)]
+        else:
+            title_rows = rows.filter(title)
+            if positive_part(node) == node:
+                # Without a negation a title match is a match: the title's index alone, no union of matches.
+                title_rows = filters.apply(source, source.visible(user).filter(title))
+                if source.date_field:
+                    title_rows = title_rows.annotate(search_day=day)
+            tiers = [(TITLE_TIER, title_rows), (TEXT_TIER, rows.exclude(title))]
         columns = ["pk", source.date_field or "pk", source.state_field or "pk"]
         found: list[tuple] = []
         for tier, tier_rows in tiers:
