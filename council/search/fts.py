@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 from council.search.analysis import document
 from council.search.excerpts import snippet
-from council.search.query import And, Not, Or, Phrase, Term, rank
+from council.search.query import And, Not, Or, Phrase, Term
 from council.search.sources import SearchSource, sources
 from council.search.sql import SqlEngine, positive_part, title_fields
 
@@ -187,7 +187,7 @@ class Fts5Engine(SqlEngine):
         return related.rows(user).filter(pk__in=_rowids(table, fts_expression(node))).order_by()
 
     def page(self, source: SearchSource, user, query: str, node, pks: list) -> dict:
-        """The objects of one page's hits with their rank and excerpts: the page's rows only, in Python."""
+        """The objects of one page's hits with their excerpts (and no rank: None): the page's rows only."""
         objects = list(source.page_queryset(source.model.objects.filter(pk__in=pks)))
         result, unmarked = {}, set()
         for obj in objects:
@@ -195,8 +195,9 @@ class Fts5Engine(SqlEngine):
             excerpt, marked = snippet(text, node) if text else (mark_safe(""), False)
             if not marked:
                 unmarked.add(obj.pk)
-            own = document([(getattr(obj, name) or "", weight) for name, weight in source.fields])
-            result[obj.pk] = (obj, excerpt, rank(node, own))
+            # No rank here: reading every field's lexemes costs more than the whole search; the
+            # order's tier stands for it.
+            result[obj.pk] = (obj, excerpt, None)
         # An excerpt from a related text (an attachment) only where the row's own text has none.
         for related in source.related if unmarked else ():
             rows = self._related_matches(related, user, query, node).filter(**{f"{related.link}__in": sorted(unmarked)})

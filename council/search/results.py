@@ -100,7 +100,8 @@ class HitList(Sequence):
                     url=source.url(obj),
                     date=row.date if source.date_field else source.hit_date(obj),
                     snippet=excerpt,
-                    rank=round(score, 6),  # search.RANK_DIGITS: the same on every engine
+                    # ts_rank of the row's own text where the engine gives it, else the order's tier
+                    rank=round(row.rank if score is None else score, 6),  # search.RANK_DIGITS
                     object=obj,
                     context=source.context(obj),
                 )

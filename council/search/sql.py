@@ -15,14 +15,17 @@ FTS5 tables). Everything else is one SQL shape on either database:
   rows of the page shown only (`page()`).
 """
 
+import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, TruncDate
+from django.utils import timezone
 
 from council.search.query import And, Not, Or
 from council.search.sources import SearchSource, _as_date
@@ -50,6 +53,49 @@ def _model_field(model, path: str):
     for relation in relations:
         model = model._meta.get_field(relation).related_model
     return model._meta.get_field(name)
+
+
+def _is_datetime(source: SearchSource) -> bool:
+    return isinstance(_model_field(source.model, source.date_field), models.DateTimeField)
+
+
+def _new_year_offset() -> str:
+    """The local time's offset from UTC on 1 January, as an SQLite date modifier ("+60 minutes")."""
+    if not settings.USE_TZ:
+        return "+0 minutes"
+    zone = timezone.get_current_timezone()
+    january = datetime.datetime(timezone.now().year, 1, 1, 12, tzinfo=zone)
+    return f"{int(january.utcoffset().total_seconds() // 60):+d} minutes"
+
+
+def _year(source: SearchSource):
+    """The year of a source's date: Django's on PostgreSQL; on SQLite in SQL, not a Python function per row.
+
+    Stored datetimes are UTC; a year begins in winter, so the offset of 1 January makes it local.
+    """
+    if connection.vendor != "sqlite":
+        return ExtractYear(source.date_field)
+    modifier = _new_year_offset() if _is_datetime(source) else "+0 minutes"
+    return models.Func(
+        F(source.date_field),
+        template=f"CAST(substr(datetime(%(expressions)s, '{modifier}'), 1, 4) AS INTEGER)",
+        output_field=models.IntegerField(),
+    )
+
+
+def _day(source: SearchSource):
+    """The (local) day of a source's date, for the order: in SQL on SQLite too (see `_year`)."""
+    if not _is_datetime(source):
+        return F(source.date_field)
+    if connection.vendor != "sqlite":
+        return TruncDate(source.date_field)
+    # The offset of the day itself would need the time zone's rules: that of 1 January is
+    # the one of the year's turn, and a day off by an hour only reorders hits of one night.
+    return models.Func(
+        F(source.date_field),
+        template=f"date(%(expressions)s, '{_new_year_offset()}')",
+        output_field=models.DateField(),
+    )
 
 
 def _is_local_key(model, path: str) -> bool:
@@ -199,7 +245,7 @@ class SqlEngine:
         """
         annotations = {}
         if "year" in names and source.date_field:
-            annotations["search_year"] = ExtractYear(source.date_field)
+            annotations["search_year"] = _year(source)
         if "state" in names and source.state_field:
             annotations["search_state"] = F(source.state_field)
         hits = rows.order_by().annotate(**annotations).values_list("pk", *annotations)
@@ -268,8 +314,7 @@ class SqlEngine:
             return []
         ordering = ["-pk"]
         if source.date_field:
-            is_datetime = isinstance(_model_field(source.model, source.date_field), models.DateTimeField)
-            day = TruncDate(source.date_field) if is_datetime else F(source.date_field)
+            day = _day(source)
             rows = rows.annotate(search_day=day)
             ordering.insert(0, F("search_day").desc(nulls_last=True))
         title = None if title_is_everything(source) else self.title(source, node)
