@@ -15,8 +15,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council.search import And, Not, Or, Phrase, Term, fts_expression, lexemes, parse_query, search
+from council.search import (
+    And,
+    Not,
+    Or,
+    Phrase,
+    PostgresEngine,
+    Term,
+    fts_expression,
+    lexemes,
+    parse_query,
+    search,
+)
 from resolutions.models import Paper
+from resolutions.search import PaperSource
 from tests.factories import AgendaItemFactory, MeetingFactory, ReleasedPaperFactory
 
 ANONYMOUS = AnonymousUser()
@@ -199,11 +211,22 @@ def test_postgresql_counts_facets_and_orders_on_the_gin_indexes(db):
         cursor.execute("SET enable_seqscan = on")
     for sql in counted:
         assert "paper_search_gin" in plans[sql], plans[sql]
-        assert "attachment_text_gin" in plans[sql], plans[sql]
         assert "ts_rank" not in sql and "explanation" not in sql
     assert any("paper_title_search_gin" in plans[sql] for sql in ordered)
     for sql in ordered:
         assert "ts_rank" not in sql and "explanation" not in sql
+    # The attachments' part of every one of them: matched on the attachments' own GIN index.
+    related = PaperSource.related[0]
+    attachments = PostgresEngine()._related_matches(related, ANONYMOUS, "Gemeinwesenarbeit", None)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        sql, params = attachments.values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    assert "attachment_text_gin" in plan
 
 
 def test_the_tree_of_a_query_is_what_the_expressions_are_built_from():
