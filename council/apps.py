@@ -12,3 +12,11 @@ class CouncilConfig(AppConfig):
 
         # Infrastructure, not business logic: SQLite learns the German collation per connection.
         connection_created.connect(register_on_sqlite, dispatch_uid="ratsbuch_german_collation")
+        # The same for the search: SQLite learns to compute lexemes, and its FTS5 tables are kept
+        # installed after every migrate (see council.search.fts).
+        from django.db.models.signals import post_migrate
+
+        from council.search import fts
+
+        connection_created.connect(fts.register_on_sqlite, dispatch_uid="ratsbuch_search_lexemes")
+        post_migrate.connect(fts.ensure_installed, dispatch_uid="ratsbuch_search_tables")

@@ -7,7 +7,7 @@ through the whole middleware stack, each page's median time and query count; thr
 as a ratio against a bare view measured in the same run; and search p50/p95 over
 SEARCH_QUERIES. Numbers are for comparison on the same machine, never asserted in tests.
 
-    .venv/bin/python -m tests.bench_scale [--papers N] [--rounds N] [--database-url URL]
+    .venv/bin/python -m tests.bench_scale [--papers N] [--rounds N] [--database-url URL] [--only search]
 """
 
 import argparse
@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=None, help="Vorlagen to load (100000 on PostgreSQL, else 10000)")
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per page")
     parser.add_argument("--database-url", help="run on this database; load the data set only if it is missing")
+    parser.add_argument("--only", choices=["search"], help="measure only this part (with the bare view)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-scale-") as folder_name:
@@ -168,11 +169,11 @@ def _run(args, folder: Path) -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="tests.bench_urls"):
-        _pages(Timer(Client(), args.rounds), folder, postgres)
+        _pages(Timer(Client(), args.rounds), folder, postgres, only=args.only)
     return 0
 
 
-def _pages(timer: Timer, folder: Path, postgres: bool) -> None:
+def _pages(timer: Timer, folder: Path, postgres: bool, *, only: str | None = None) -> None:
     from django.urls import reverse
 
     from council.models import Body, Organization
@@ -190,6 +191,11 @@ def _pages(timer: Timer, folder: Path, postgres: bool) -> None:
         _row(label, f"{median:9.1f} ms  {queries:3d} queries  (max {max(timings):.1f})")
         return median
 
+    if only == "search":
+        page("/suche/?q=Stadtentwicklung (a common word)", "/suche/?q=Stadtentwicklung")
+        page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
+        _search(timer)
+        return
     page("/suche/?q=Stadtentwicklung (a common word)", "/suche/?q=Stadtentwicklung")
     page("/suche/?q=Radweg", "/suche/?q=Radweg")
     page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")

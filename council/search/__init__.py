@@ -1,19 +1,25 @@
 """Full-text search over what a user may see: Vorlagen, agenda items, meetings, organizations, people, alliances.
 
-One function, `search()`, and two engines behind it that give the same answers:
+One function, `search()`, and three engines behind it that give the same answers:
 
 - **PostgreSQL**: German full-text search. Each source's weighted fields make one
   `tsvector` (title A, subject B, body text C, attachment text D), matched with
   `websearch_to_tsquery('german', …)` so that words are ANDed, `"quoted phrases"` are
-  phrases, `or` and `-word` work; ranked with `ts_rank`, excerpts from `ts_headline`. GIN
-  indexes on exactly these expressions are created by the `…_search_indexes` migrations,
-  on PostgreSQL only (`search_index()` builds them from the same code as the queries).
-- **SQLite** (the embedded default) and any other database: the same analysis in Python.
-  Text is split into tokens the way PostgreSQL's parser does, lowercased, stopwords
-  dropped (they still take a position), German words stemmed with PostgreSQL's Snowball
-  stemmer (which folds ä/ö/ü and ß); the query is parsed the way
-  `websearch_to_tsquery` parses it, and `ts_rank` is computed by its own formula. SQL
-  narrows the candidates first with LIKE patterns that every matching row must have.
+  phrases, `or` and `-word` work; excerpts from `ts_headline`, `ts_rank` for the page
+  shown. GIN indexes on these vectors (stored columns for the big tables) are created by
+  the `…_search_indexes` and `…_search_vector(s)` migrations, on PostgreSQL only.
+- **SQLite** (the embedded default): FTS5 tables of the same German lexemes, computed in
+  Python (`fts`): text is split into tokens the way PostgreSQL's parser does, lowercased,
+  stopwords dropped (they still take a position), German words stemmed with PostgreSQL's
+  Snowball stemmer (which folds ä/ö/ü and ß); the query is parsed the way
+  `websearch_to_tsquery` parses it and written as an FTS5 expression.
+- **Any other database**: the same analysis in Python over candidates that SQL narrows
+  with LIKE patterns (`fallback`), `ts_rank` computed by its own formula.
+
+Both indexed engines share `sql.SqlEngine`: the hit count and the facets are SQL
+aggregates over the matching rows, and the order is cheap (title matches first, then
+newest first), read with `LIMIT` only up to the page shown; no hit is ranked or read
+whole except those of the page.
 
 What is searched is declared by the apps, not here: `settings.RATSBUCH_SEARCH_SOURCES`
 lists `SearchSource` classes by dotted path (council's in `council.search_sources`, the
@@ -30,7 +36,9 @@ Where each part lives (everything is imported from `council.search` itself):
 - `sources`: `SearchSource`, `RelatedText` and the registry of sources.
 - `postgres`: the PostgreSQL engine, `document_vector()`, `search_index()`, `search_index_operation()`,
   `stored_vector_operation()` (generated tsvector columns of the big tables) and `StoredVector`.
-- `fallback`: the Python engine, for SQLite.
+- `sql`: what the indexed engines share (`SqlEngine`, `SearchFilters`, the order's tiers).
+- `fts`: the SQLite engine `Fts5Engine`, its tables and triggers (`install`, `ensure_installed`).
+- `fallback`: the Python engine, for databases with neither.
 - `results`: `Hit`, `HitList`, `SearchResult`, `FacetValue`.
 - `searching`: `engine()`, `search()` with its facets, and `matching()` (the pks a query finds, for list filters).
 - `arguments`: `arguments_from()`, the query and facets of a request (search page and feeds).
@@ -65,6 +73,7 @@ from council.search.excerpts import (
     snippet,
 )
 from council.search.fallback import PythonEngine, like_pattern
+from council.search.fts import Fts5Engine, fts_expression, lexemes
 from council.search.postgres import (
     PostgresEngine,
     StoredVector,
@@ -93,6 +102,7 @@ from council.search.query import (
 from council.search.results import FACETS, FacetValue, Hit, HitList, SearchResult
 from council.search.searching import ORGANIZATION_FACET_SIZE, RANK_DIGITS, engine, matching, search
 from council.search.sources import RelatedText, SearchSource, kind_choices, sources
+from council.search.sql import SqlEngine, positive_part
 
 __all__ = [
     "CONFIG",
@@ -118,6 +128,7 @@ __all__ = [
     "And",
     "Document",
     "FacetValue",
+    "Fts5Engine",
     "Hit",
     "HitList",
     "Not",
@@ -129,6 +140,7 @@ __all__ = [
     "SearchArguments",
     "SearchResult",
     "SearchSource",
+    "SqlEngine",
     "StoredVector",
     "Term",
     "Token",
@@ -137,12 +149,15 @@ __all__ = [
     "document",
     "document_vector",
     "engine",
+    "fts_expression",
     "kind_choices",
+    "lexemes",
     "like_pattern",
     "matches",
     "matching",
     "parse_query",
     "positive_lexemes",
+    "positive_part",
     "rank",
     "search",
     "search_index",

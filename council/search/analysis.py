@@ -149,25 +149,28 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Split a text as `to_tsvector('german', text)` does, with each token's place in the text."""
+    return list(iter_tokens(text))
+
+
+def iter_tokens(text: str):
+    """The tokens of `tokens(text)` one by one, so that a reader may stop early (an excerpt)."""
     text = NOT_A_LETTER.sub(" ", text or "")
-    found: list[Token] = []
     position = 0
     for match in TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
         position += 1
         if kind == "hword":
             whole = value.lower()
-            found.append(Token(whole if any(c.isdigit() for c in whole) else stem(whole), position, *match.span()))
+            yield (Token(whole if any(c.isdigit() for c in whole) else stem(whole), position, *match.span()))
             offset = match.start()
             for part in value.split("-"):
                 position += 1
-                found.append(Token(_lexeme(part), position, offset, offset + len(part)))
+                yield (Token(_lexeme(part), position, offset, offset + len(part)))
                 offset += len(part) + 1
         elif kind == "word":
-            found.append(Token(_lexeme(value), position, *match.span()))
+            yield (Token(_lexeme(value), position, *match.span()))
         else:
-            found.append(Token(value.lower(), position, *match.span()))
-    return found
+            yield (Token(value.lower(), position, *match.span()))
 
 
 # A document: each lexeme with its sorted (position, weight) pairs, like a weighted tsvector.

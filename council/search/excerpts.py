@@ -5,7 +5,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from council.search.analysis import tokens
+from council.search.analysis import iter_tokens
 from council.search.query import positive_lexemes
 
 # Excerpts: ts_headline's options, and the same sizes for the Python excerpt.
@@ -40,7 +40,17 @@ def _with_marks(text: str) -> SafeString:
 
 def snippet(text: str, node) -> tuple[SafeString, bool]:
     """An excerpt of a text around its first match, the query's words in <mark>; and whether it marks any."""
-    found = tokens(text)
+    wanted = positive_lexemes(node)
+    # Only the tokens up to a little past the first match's excerpt are read: a long text's
+    # rest is not split (the ellipsis after the excerpt is decided by the text itself).
+    found: list = []
+    first = None
+    for token in iter_tokens(text):
+        found.append(token)
+        if first is None and token.lexeme in wanted:
+            first = len(found) - 1
+        if first is not None and len(found) > first + SNIPPET_MAX_WORDS + 2:
+            break
     if not found:
         return mark_safe(""), False
 
@@ -49,7 +59,6 @@ def snippet(text: str, node) -> tuple[SafeString, bool]:
         following = found[index + 1] if index + 1 < len(found) else None
         return following is not None and following.start == found[index].start and following.end < found[index].end
 
-    wanted = positive_lexemes(node)
     marked = [index for index, token in enumerate(found) if token.lexeme in wanted and not is_compound(index)]
     start = max(0, marked[0] - SNIPPET_MIN_WORDS // 2) if marked else 0
     while start > 0 and found[start - 1].start <= found[start].start < found[start - 1].end:

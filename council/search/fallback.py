@@ -16,6 +16,7 @@ from council.search.analysis import Document, document
 from council.search.excerpts import snippet
 from council.search.query import And, Not, Phrase, Term, matches, rank
 from council.search.sources import RelatedText, SearchSource, _as_date
+from council.search.sql import TEXT_TIER, TITLE_TIER, positive_part, title_is_everything
 
 
 class _Like(Func):
@@ -97,6 +98,7 @@ class PythonEngine:
         extra = [source.date_field or "pk", source.state_field or "pk"]
         fetched = list(candidates.order_by().values_list("pk", *columns, *extra))
         pks = [row[0] for row in fetched]
+        positive = positive_part(node)
         related_hits = [self._related_texts(related, user, node, pks) for related in source.related]
         found = []
         for pk, *values in fetched:
@@ -105,10 +107,15 @@ class PythonEngine:
             related_docs = [hits.get(pk, []) for hits in related_hits]
             if not matches(node, doc) and not any(related_docs):
                 continue
-            score = rank(node, doc)
-            for docs in related_docs:
-                if docs:
-                    score += max(rank(node, related_doc) for _text, related_doc in docs)
+            # The order of the indexed engines (`council.search.sql`): title matches first.
+            title = document(
+                [
+                    (text or "", weight)
+                    for text, (_name, weight) in zip(texts, source.fields, strict=True)
+                    if weight == "A"
+                ]
+            )
+            score = TITLE_TIER if title_is_everything(source) or matches(positive, title) else TEXT_TIER
             found.append(
                 (pk, score, _as_date(date) if source.date_field else None, state if source.state_field else None)
             )
@@ -132,5 +139,8 @@ class PythonEngine:
                     if obj.pk in hits:
                         excerpt, marked = snippet(hits[obj.pk][0][0], node)
                         break
-            result[obj.pk] = (obj, excerpt)
+            own = document(
+                [(getattr(obj, name) or "", weight) for name, weight in source.fields]  # the page's rows only
+            )
+            result[obj.pk] = (obj, excerpt, rank(node, own))
         return result

@@ -1,20 +1,16 @@
 """The PostgreSQL engine: German full-text search on the indexed vectors, and the indexes themselves."""
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from django.db import connection, models
-from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace, TruncDate
+from django.db import models
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Replace
 
 from council.search.analysis import CONFIG
 from council.search.excerpts import LESS_THAN, MARK_START, MARK_STOP, SNIPPET_MAX_WORDS, SNIPPET_MIN_WORDS, _with_marks
-from council.search.query import QUERY_MAX_LENGTH
-from council.search.sources import SearchSource, _as_date
-
-# `search()` compares ranks rounded to this many digits (its RANK_DIGITS); `top()` orders by the same.
-RANK_ORDER_DIGITS = 6
+from council.search.query import QUERY_MAX_LENGTH, And, Not, Phrase, Term
+from council.search.sources import SearchSource
+from council.search.sql import SqlEngine, positive_part, title_fields
 
 
 def document_vector(fields: Sequence[tuple[str, str]]):
@@ -74,14 +70,17 @@ def _vector_sql(fields: Sequence[tuple[str, str]], quote) -> str:
     )
 
 
-def stored_vector_operation(app_label: str, vectors: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]]):
+def stored_vector_operation(
+    app_label: str, vectors: Sequence[tuple[str, str, str, Sequence[tuple[str, str]]]], *, replaces_index: bool = True
+):
     """The migration operation that stores a source's tsvector in a generated column with a GIN index (PostgreSQL).
 
     `vectors` lists (model name, column, index name, weighted fields). The index of the
     same name on the expression (`search_index_operation`) is replaced: matching then reads
     no text, ranking no longer parses every hit's text, and rows written by any code keep
-    their vector (PostgreSQL computes it). Reversal restores the expression index. The
-    models' state is not touched, as with `search_index_operation`.
+    their vector (PostgreSQL computes it). Reversal restores the expression index (with
+    `replaces_index=False`, a new column: reversal drops column and index only). The models'
+    state is not touched, as with `search_index_operation`.
     """
     from django.db import migrations
 
@@ -106,7 +105,8 @@ def stored_vector_operation(app_label: str, vectors: Sequence[tuple[str, str, st
             model = apps.get_model(app_label, model_name)
             schema_editor.execute(f"DROP INDEX IF EXISTS {quote(index_name)}")
             schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN {quote(column)}")
-            schema_editor.add_index(model, search_index(index_name, fields))
+            if replaces_index:
+                schema_editor.add_index(model, search_index(index_name, fields))
 
     return migrations.RunPython(forward, backward, elidable=False)
 
@@ -145,114 +145,64 @@ def _pg_query(query: str):
     return SearchQuery(query[:QUERY_MAX_LENGTH], config=CONFIG, search_type="websearch")
 
 
-@dataclass
-class Counts:
-    """What the facets and the hit count need, counted in SQL: no row is ranked or read whole."""
+class _TsMatch(models.Func):
+    """`vector @@ 'query'::tsquery` for a tsquery written from the parsed query (its lexemes already stemmed)."""
 
-    total: int = 0
-    kinds: Counter = field(default_factory=Counter)
-    organizations: Counter = field(default_factory=Counter)
-    years: Counter = field(default_factory=Counter)
-    states: Counter = field(default_factory=Counter)  # by (source, value)
+    template = "(%(expressions)s @@ CAST(%(query)s AS tsquery))"
+    output_field = models.BooleanField()
 
+    def __init__(self, vector, text: str):
+        super().__init__(vector)
+        self.text = text
 
-def _model_field(model, path: str):
-    """The model field a lookup path ends at ("meeting__start" → Meeting.start)."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    return model._meta.get_field(name)
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, query="%s", **extra_context)
+        return sql, (*params, self.text)
 
 
-class SearchFilters:
-    """The facet filters of one search, applied in SQL to a source's visible matches."""
-
-    def __init__(self, *, kinds: set, organization: int | None, year: int | None, state: str | None):
-        self.kinds, self.organization, self.year, self.state = kinds, organization, year, state
-
-    def kind_passes(self, source: SearchSource) -> bool:
-        return not self.kinds or source.kind in self.kinds
-
-    def apply(self, source: SearchSource, rows, *, but: str | None = None):
-        """`rows` narrowed by every filter except `but`; None when a filter leaves the source out entirely."""
-        if but != "organization" and self.organization is not None:
-            if not source.organization_paths:
-                return None
-            condition = Q()
-            for path in source.organization_paths:
-                condition |= Q(**{path: self.organization})
-            rows = rows.filter(pk__in=source.model.objects.filter(condition).values("pk"))
-        if but != "year" and self.year is not None:
-            if not source.date_field:
-                return None
-            rows = rows.filter(**{f"{source.date_field}__year": self.year})
-        if but != "state" and self.state is not None:
-            if not source.state_field:
-                return None
-            rows = rows.filter(**{source.state_field: self.state})
-        return rows
+def tsquery_text(node) -> str:
+    """A parsed query as tsquery input: `websearch_to_tsquery`'s answer, written from our parse."""
+    if isinstance(node, Term):
+        return _lexeme_text(node.lexeme)
+    if isinstance(node, Phrase):
+        out, before = _lexeme_text(node.items[0][0]), node.items[0][1]
+        for lexeme, offset in node.items[1:]:
+            out += f" <{offset - before}> {_lexeme_text(lexeme)}"
+            before = offset
+        return f"({out})"
+    if isinstance(node, Not):
+        return f"!({tsquery_text(node.node)})"
+    joiner = " & " if isinstance(node, And) else " | "
+    return "(" + joiner.join(tsquery_text(child) for child in node.nodes) + ")"
 
 
-class PostgresEngine:
-    """German full-text search in PostgreSQL, on the indexed vectors.
+def _lexeme_text(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    `search()` uses `counts` (the hit count and facets by SQL aggregates on the GIN indexes,
-    no row ranked or read whole) and `top` (ranks only for the rows up to the page shown);
-    `page` makes the excerpts of that page. `rows` is the whole ranked match, as the Python
-    engine gives it.
-    """
 
-    def rows(self, source: SearchSource, user, query: str, node) -> list[tuple]:
-        """(pk, rank, date, state) of the visible rows that match."""
-        from django.contrib.postgres.search import SearchRank
+class PostgresEngine(SqlEngine):
+    """German full-text search in PostgreSQL, on the GIN-indexed vectors (see `council.search.sql`)."""
 
-        pg_query = _pg_query(query)
-        found = self._visible_matches(source, user, pg_query)
-        columns = ["pk", "search_rank", source.date_field or "pk", source.state_field or "pk"]
-        own_rank = SearchRank(source_vector(source.fields, source.vector_column), pg_query)
-        rows = found.annotate(search_rank=own_rank).order_by().values_list(*columns)
-        # The best matching related text of each row adds its rank: one grouped query per
-        # related text, not a subquery per row.
-        extra: dict = {}
-        for related in source.related:
-            best = (
-                self._related_matches(related, user, pg_query)
-                .values(related.link)
-                .annotate(search_rank=Max(SearchRank(_related_vector(related), pg_query)))
-                .values_list(related.link, "search_rank")
-            )
-            for link, score in best:
-                extra[link] = extra.get(link, 0.0) + score
-        return [
-            (
-                pk,
-                score + extra.get(pk, 0.0),
-                _as_date(date) if source.date_field else None,
-                state if source.state_field else None,
-            )
-            for pk, score, date, state in rows
-        ]
-
-    def _related_matches(self, related, user, pg_query):
-        vector = _related_vector(related)
-        return related.rows(user).annotate(search_document=vector).filter(search_document=pg_query).order_by()
-
-    def _visible_matches(self, source: SearchSource, user, pg_query):
-        """The visible rows that match, their own text or a related one (on the GIN indexes)."""
+    def own(self, source: SearchSource, query: str, node):
         vector = source_vector(source.fields, source.vector_column)
-        own = source.model.objects.annotate(search_document=vector).filter(search_document=pg_query)
-        matching = own.order_by().values("pk")
-        for related in source.related:
-            matching = matching.union(self._related_matches(related, user, pg_query).values(related.link))
-        return source.visible(user).filter(pk__in=matching)
+        return source.model.objects.annotate(search_document=vector).filter(search_document=_pg_query(query))
 
-    def matching_pks(self, source: SearchSource, user, query: str, node, found: list | None = None):
-        """The pks of the visible matching rows as a subquery, so that lookups by them list no hits."""
-        return self._visible_matches(source, user, _pg_query(query)).order_by().values("pk")
+    def title(self, source: SearchSource, node):
+        positive = positive_part(node)
+        if source.title_vector_column:
+            vector = StoredVector(source.title_vector_column)
+        else:
+            vector = document_vector(title_fields(source))
+        return _TsMatch(vector, tsquery_text(positive))
+
+    def _related_matches(self, related, user, query, node):
+        # The related rows' own vector, matched on the visible rows directly (one scan of its index).
+        vector = _related_vector(related)
+        return related.rows(user).annotate(search_document=vector).filter(search_document=_pg_query(query)).order_by()
 
     def page(self, source: SearchSource, user, query: str, node, pks: list) -> dict:
-        """The objects of one page's hits with their excerpts, by pk: one query for the source."""
-        from django.contrib.postgres.search import SearchHeadline
+        """The objects of one page's hits with their rank and excerpts, by pk: one query for the source."""
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
 
         pg_query = _pg_query(query)
         options = {
@@ -262,7 +212,9 @@ class PostgresEngine:
             "max_words": SNIPPET_MAX_WORDS,
             "min_words": SNIPPET_MIN_WORDS,
         }
-        queryset = source.page_queryset(source.model.objects.filter(pk__in=pks))
+        queryset = source.page_queryset(source.model.objects.filter(pk__in=pks)).annotate(
+            search_rank=SearchRank(source_vector(source.fields, source.vector_column), pg_query)
+        )
         if source.snippet_fields:
             queryset = queryset.annotate(
                 search_headline=SearchHeadline(_headline_text(source.snippet_fields), pg_query, **options)
@@ -282,107 +234,8 @@ class PostgresEngine:
             own = getattr(obj, "search_headline", "") or ""
             candidates = [own] + [getattr(obj, f"search_related_{i}") or "" for i in range(len(source.related))]
             chosen = next((text for text in candidates if MARK_START in text), own)
-            result[obj.pk] = (obj, _with_marks(" ".join(chosen.split())))
+            result[obj.pk] = (obj, _with_marks(" ".join(chosen.split())), obj.search_rank)
         return result
-
-    def counts(self, sources: Sequence[SearchSource], user, query: str, filters: SearchFilters) -> Counts:
-        pg_query = _pg_query(query)
-        counts = Counts()
-        for source in sources:
-            matches = self._visible_matches(source, user, pg_query)
-            full = filters.apply(source, matches)
-            found = full.count() if full is not None else 0
-            counts.kinds[source.kind] += found
-            if not filters.kind_passes(source):
-                continue
-            counts.total += found
-
-            # Without a filter of its own, a facet counts the rows already counted.
-            facet_rows = {
-                name: (full if found else None)
-                if getattr(filters, name) is None
-                else filters.apply(source, matches, but=name)
-                for name in ("organization", "year", "state")
-            }
-            rows = facet_rows["organization"]
-            if rows is not None and source.organization_paths:
-                counts.organizations.update(self._organization_counts(source, rows))
-            rows = facet_rows["year"]
-            if rows is not None and source.date_field:
-                years = (
-                    rows.annotate(search_year=ExtractYear(source.date_field))
-                    .filter(search_year__isnull=False)
-                    .order_by()
-                    .values("search_year")
-                    .annotate(search_count=Count("pk"))
-                    .values_list("search_year", "search_count")
-                )
-                counts.years.update(dict(years))
-            rows = facet_rows["state"]
-            if rows is not None and source.state_field:
-                states = (
-                    rows.order_by()
-                    .values(source.state_field)
-                    .annotate(search_count=Count("pk"))
-                    .values_list(source.state_field, "search_count")
-                )
-                counts.states.update({(source, value): count for value, count in states if value is not None})
-        return counts
-
-    def _organization_counts(self, source: SearchSource, rows) -> dict:
-        """Hits per organization: each row once per organization, whichever path leads there."""
-        pks = rows.order_by().values("pk")
-        if tuple(source.organization_paths) == ("pk",):
-            return Counter(rows.order_by().values_list("pk", flat=True))
-        pairs = [
-            source.model.objects.filter(pk__in=pks, **{f"{path}__isnull": False}).order_by().values_list("pk", path)
-            for path in source.organization_paths
-            if path != "pk"
-        ]
-        distinct = pairs[0].distinct() if len(pairs) == 1 else pairs[0].union(*pairs[1:])
-        sql, params = distinct.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT organization, COUNT(*) FROM ({sql}) AS pairs (pk, organization) GROUP BY 1", params)
-            return dict(cursor.fetchall())
-
-    def top(self, source: SearchSource, user, query: str, filters: SearchFilters, stop: int) -> list[tuple]:
-        """(pk, rank, date, state) of the `stop` best visible matches, in the order `search()` sorts them."""
-        from django.contrib.postgres.search import SearchRank
-
-        pg_query = _pg_query(query)
-        rows = filters.apply(source, self._visible_matches(source, user, pg_query))
-        if rows is None or not filters.kind_passes(source):
-            return []
-        score = SearchRank(source_vector(source.fields, source.vector_column), pg_query)
-        for related in source.related:
-            best = (
-                self._related_matches(related, user, pg_query)
-                .filter(**{related.link: OuterRef("pk")})
-                .annotate(search_rank=SearchRank(_related_vector(related), pg_query))
-                .order_by("-search_rank")
-                .values("search_rank")[:1]
-            )
-            score = score + Coalesce(Subquery(best, output_field=models.FloatField()), Value(0.0))
-        # Ordered as `search()` orders its rows: the rounded rank, the (local) day, the pk.
-        ordering = [F("search_order").desc(), "-pk"]
-        annotations = {
-            "search_rank": score,
-            "search_order": Func(
-                score,
-                template=f"ROUND((%(expressions)s)::numeric, {RANK_ORDER_DIGITS})",
-                output_field=models.DecimalField(),
-            ),
-        }
-        if source.date_field:
-            is_datetime = isinstance(_model_field(source.model, source.date_field), models.DateTimeField)
-            annotations["search_day"] = TruncDate(source.date_field) if is_datetime else F(source.date_field)
-            ordering.insert(1, F("search_day").desc(nulls_last=True))
-        columns = ["pk", "search_rank", source.date_field or "pk", source.state_field or "pk"]
-        found = rows.annotate(**annotations).order_by(*ordering).values_list(*columns)[:stop]
-        return [
-            (pk, score, _as_date(date) if source.date_field else None, state if source.state_field else None)
-            for pk, score, date, state in found
-        ]
 
 
 def _related_vector(related):

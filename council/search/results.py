@@ -92,7 +92,7 @@ class HitList(Sequence):
                 row = self._rows[i]
                 if row.pk not in loaded:  # deleted since the rows were read
                     continue
-                obj, excerpt = loaded[row.pk]
+                obj, excerpt, score = loaded[row.pk]
                 self._hits[i] = Hit(
                     kind=source.kind,
                     kind_label=str(source.label),
@@ -100,7 +100,8 @@ class HitList(Sequence):
                     url=source.url(obj),
                     date=row.date if source.date_field else source.hit_date(obj),
                     snippet=excerpt,
-                    rank=row.rank,
+                    # ts_rank of the row's own text where the engine gives it, else the order's tier
+                    rank=round(row.rank if score is None else score, 6),  # search.RANK_DIGITS
                     object=obj,
                     context=source.context(obj),
                 )

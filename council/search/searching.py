@@ -6,10 +6,12 @@ from typing import Any
 from django.db import connection
 
 from council.search.fallback import PythonEngine
-from council.search.postgres import PostgresEngine, SearchFilters
+from council.search.fts import Fts5Engine
+from council.search.postgres import PostgresEngine
 from council.search.query import QUERY_MAX_LENGTH, parse_query, searchable, with_english_operators
 from council.search.results import FACETS, FacetValue, HitList, RankedHitList, SearchResult, _Row
 from council.search.sources import SearchSource, sources
+from council.search.sql import SearchFilters
 
 # Ranks are compared rounded, so that PostgreSQL's single-precision ts_rank and Python's
 # double-precision one order the same hits the same way.
@@ -20,7 +22,11 @@ ORGANIZATION_FACET_SIZE = 15
 
 def engine():
     """The engine for the default database."""
-    return PostgresEngine() if connection.vendor == "postgresql" else PythonEngine()
+    if connection.vendor == "postgresql":
+        return PostgresEngine()
+    if connection.vendor == "sqlite":
+        return Fts5Engine()
+    return PythonEngine()
 
 
 def _organization_pk(organization) -> int | None:
@@ -113,9 +119,9 @@ def search(query: str, *, user, kinds=None, organization=None, year=None, state=
 
 
 def _counted(searcher, query, node, user, chosen_kinds, organization_pk, year, state) -> SearchResult:
-    """`search()` with an engine that counts in SQL and ranks only the rows up to the page read."""
+    """`search()` with an engine that counts in SQL and reads the order only up to the page read."""
     filters = SearchFilters(kinds=chosen_kinds, organization=organization_pk, year=year, state=state)
-    counts = searcher.counts(sources(), user, query, filters)
+    counts = searcher.counts(sources(), user, query, node, filters)
     order = {source.kind: index for index, source in enumerate(sources())}
 
     def fetch(stop: int) -> list[_Row]:
@@ -123,7 +129,9 @@ def _counted(searcher, query, node, user, chosen_kinds, organization_pk, year, s
             _Row(source, pk, round(score, RANK_DIGITS), date, row_state, frozenset())
             for source in sources()
             if counts.kinds[source.kind]
-            for pk, score, date, row_state in searcher.top(source, user, query, filters, stop)
+            for pk, score, date, row_state in searcher.top(
+                source, user, query, node, filters, stop, counts.kinds[source.kind]
+            )
         ]
         return sorted(rows, key=lambda row: row.sort_key(order))[:stop]
 

@@ -51,6 +51,9 @@ class SearchSource:
     # The generated column holding `fields`' tsvector on PostgreSQL (`stored_vector_operation`);
     # None: matched and ranked on the expression that `search_index` indexes.
     vector_column: str | None = None
+    # The generated column holding the tsvector of the fields of weight A (the title tier of the
+    # order) on PostgreSQL; None: the expression, for the small tables.
+    title_vector_column: str | None = None
 
     def visible(self, user) -> models.QuerySet:
         """The rows `user` may see: the model's own visibility rule, never restated here."""
