@@ -33,7 +33,7 @@ class PaperSource(SearchSource):
     states = Paper.State
     organization_paths = ("under_direction_of", "consultations__organization")
     vector_column = "search_vector"  # migration 0011_scale_search_vectors, on PostgreSQL
-    title_vector_column = "search_title_vector"  # migration 0012_paper_title_search_vector
+    title_vector_column = "search_title_vector"  # migration 0015_paper_title_search_vector
 
     def visible(self, user):
         return Paper.objects.visible_to(user)

@@ -14,7 +14,7 @@ VECTORS = [("Paper", "search_title_vector", "paper_title_search_gin", [("name", 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resolutions", "0011_scale_search_vectors"),
+        ("resolutions", "0014_checked_files_text_state"),
     ]
 
     operations = [

@@ -25,7 +25,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resolutions", "0012_paper_title_search_vector"),
+        ("resolutions", "0015_paper_title_search_vector"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
