@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from alliances.models import Alliance, AllianceMembership, Representation
+from alliances.models import Alliance, AllianceMembership
 from council.following import confirm_token, unsubscribe_token
 from council.models import Meeting, Organization, Person
 from resolutions.models import Paper
@@ -89,7 +89,8 @@ def demo_objects() -> Demo:
     paper = Paper.objects.get(reference="20135317")
     membership = AllianceMembership.objects.filter(representations__isnull=False).first()
     report = ProgressReport.objects.order_by("pk").first()
-    subscription = SubscriptionFactory(organization=Organization.objects.get(name="Stadtrat"), email="leser@example.org")
+    stadtrat = Organization.objects.get(name="Stadtrat")
+    subscription = SubscriptionFactory(organization=stadtrat, email="leser@example.org")
     return Demo(
         paper=paper,
         draft=Paper.objects.filter(state=Paper.State.DRAFT).first(),
@@ -161,6 +162,9 @@ PAGE_ARGUMENTS: dict[str, Callable[[Demo], dict]] = {
     "council:meeting_transition": lambda d: {"pk": d.upcoming.pk, "transition": "cancel"},
     "council:attendance_edit": lambda d: {"pk": d.held.pk},
     "council:outbox": lambda d: {},
+    "council:accessibility": lambda d: {},
+    "council:accessibility_feedback_list": lambda d: {},
+    "council:easy_language": lambda d: {},
 }
 # Pages worth a second look with other data: a meeting before it is held, a search with hits.
 EXTRA_PAGES: list[tuple[str, Callable[[Demo], dict], str]] = [
@@ -176,6 +180,8 @@ FORMS_WITH_ERRORS = [
     ("clerk", "resolutions:paper_create", {}),
     ("office", "council:meeting_create", {}),
     ("office", "alliances:alliance_create", {}),
+    (None, "council:accessibility", {}),
+    ("member", "council:accessibility", {}),
 ]
 
 
