@@ -297,6 +297,10 @@ class FollowForm(forms.Form):
         }
 
 
+FEEDBACK_MESSAGE_REQUIRED = _("Please write what did not work for you.")
+EMAIL_INVALID = _("Enter a valid e-mail address, e.g. name@example.org.")
+
+
 class AccessibilityFeedbackForm(forms.Form):
     """Report a barrier: the message, optionally the page, a name and an address for the answer.
 
@@ -309,7 +313,7 @@ class AccessibilityFeedbackForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What did not work for you, and on which page?"),
-        error_messages={"required": _("Please write what did not work for you.")},
+        error_messages={"required": FEEDBACK_MESSAGE_REQUIRED},
     )
     page = forms.CharField(label=_("Address of the page (optional)"), max_length=500, required=False)
     name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
@@ -317,7 +321,7 @@ class AccessibilityFeedbackForm(forms.Form):
         label=_("Your e-mail address for an answer (optional)"),
         max_length=254,
         required=False,
-        error_messages={"invalid": _("Enter a valid e-mail address, e.g. name@example.org.")},
+        error_messages={"invalid": EMAIL_INVALID},
     )
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 

@@ -50,18 +50,21 @@ FILE_TYPES = {
 
 def file_size_words(size: int) -> tuple[str, str]:
     """A size in bytes as it is shown ("1,2 MB") and as it is read ("1,2 megabytes"), in the active language."""
-    for factor, short, singular, plural in (
-        (1024**3, "GB", "%(size)s gigabyte", "%(size)s gigabytes"),
-        (1024**2, "MB", "%(size)s megabyte", "%(size)s megabytes"),
-        (1024, "KB", "%(size)s kilobyte", "%(size)s kilobytes"),
-    ):
-        if size >= factor:
-            value = size / factor
-            shown = number_format(value, 1 if value < 10 else 0)
-            words = ngettext(singular, plural, 1 if shown in ("1", "1,0", "1.0") else 2) % {"size": shown}
-            return f"{shown} {short}", words
-    words = ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
-    return words, words
+    if size < 1024:
+        words = ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
+        return words, words
+    factor, short = next(unit for unit in ((1024**3, "GB"), (1024**2, "MB"), (1024, "KB")) if size >= unit[0])
+    value = size / factor
+    places = 1 if value < 10 else 0
+    shown = number_format(round(value, places), places)
+    count = 1 if shown in ("1", "1,0", "1.0") else 2
+    if short == "GB":
+        words = ngettext("%(size)s gigabyte", "%(size)s gigabytes", count)
+    elif short == "MB":
+        words = ngettext("%(size)s megabyte", "%(size)s megabytes", count)
+    else:
+        words = ngettext("%(size)s kilobyte", "%(size)s kilobytes", count)
+    return f"{shown} {short}", words % {"size": shown}
 
 
 @register.simple_tag
