@@ -96,3 +96,8 @@ def test_anonymous_is_sent_to_log_in_for_the_feedback(client, db):
     response = client.get(FEEDBACK_LIST)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_the_office_finds_the_feedback_from_its_desk(client, office):
+    client.force_login(office)
+    assert f'href="{FEEDBACK_LIST}"' in client.get(reverse("resolutions:desk")).content.decode()
