@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AccessibilityFeedback,
     AgendaItem,
     Attendance,
     Body,
@@ -165,3 +166,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email", "key"]
     raw_id_fields = ["user", "organization"]
     readonly_fields = ["created", "last_digest_at"]
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created", "message", "page", "email"]
+    search_fields = ["message", "page", "email", "name"]
+    readonly_fields = ["created"]

@@ -295,3 +295,35 @@ class FollowForm(forms.Form):
             "organization": data["organization"],
             "key": data["key"],
         }
+
+
+FEEDBACK_MESSAGE_REQUIRED = _("Please write what did not work for you.")
+EMAIL_INVALID = _("Enter a valid e-mail address, e.g. name@example.org.")
+
+
+class AccessibilityFeedbackForm(forms.Form):
+    """Report a barrier: the message, optionally the page, a name and an address for the answer.
+
+    `website` is a trap for spam robots: the page hides it from people (and screen readers), so
+    a filled one means a robot, and nothing is saved.
+    """
+
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What did not work for you, and on which page?"),
+        error_messages={"required": FEEDBACK_MESSAGE_REQUIRED},
+    )
+    page = forms.CharField(label=_("Address of the page (optional)"), max_length=500, required=False)
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail address for an answer (optional)"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": EMAIL_INVALID},
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

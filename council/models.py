@@ -810,3 +810,27 @@ class Subscription(models.Model):
         if self.target == self.Target.PAPER:
             return _("Vorlage %(reference)s") % {"reference": self.key}
         return _("search “%(query)s”") % {"query": self.key}
+
+
+class AccessibilityFeedback(models.Model):
+    """A message sent through the accessibility statement's form: a barrier someone met, or a question.
+
+    BITV 2.0 § 7 asks for a way to report barriers; the council office reads these at
+    /barrierefreiheit/rueckmeldungen/ (and in the admin) and answers by the address given.
+    """
+
+    message = models.TextField(_("message"), help_text=_("What did not work, and where."))
+    page = models.CharField(
+        _("page"), max_length=500, blank=True, help_text=_("The address of the page concerned, if the sender gave it.")
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Optional."))
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Where the answer goes; optional."))
+    created = models.DateTimeField(_("received"), auto_now_add=True, help_text=_("When the message came in."))
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return self.message[:60]

@@ -30,7 +30,17 @@ from .meetings import (
     next_meeting_number,
     number_of,
 )
-from .models import AgendaItem, Attendance, Body, InvitationDispatch, Location, Meeting, Organization, Person
+from .models import (
+    AccessibilityFeedback,
+    AgendaItem,
+    Attendance,
+    Body,
+    InvitationDispatch,
+    Location,
+    Meeting,
+    Organization,
+    Person,
+)
 from .roles import actor_for
 
 MEETING_END_BEFORE_START_ERROR = _("The meeting cannot end before it starts; check the end time.")
@@ -410,3 +420,13 @@ def _presence_errors(meeting: Meeting, present, arrivals: dict, departures: dict
             params |= {"first": first.number, "last": last.number}
             errors.append(ValidationError(LEFT_BEFORE_ARRIVAL_ERROR, code="left_before_arrival", params=params))
     return errors
+
+
+def accessibility_feedback_submit(
+    *, message: str, page: str = "", name: str = "", email: str = ""
+) -> AccessibilityFeedback:
+    """Keep a report of a barrier for the council office (anyone may send one)."""
+    feedback = AccessibilityFeedback(message=message.strip(), page=page.strip(), name=name.strip(), email=email)
+    feedback.full_clean()
+    feedback.save()
+    return feedback

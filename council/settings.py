@@ -298,3 +298,16 @@ RATSBUCH_MINUTES_PDF = "resolutions.services.minutes_mail_pdf"  # the stored Nie
 RATSBUCH_DIGEST_SOURCES = ["resolutions.following.digest_items"]
 # Whether a Vorlage may be followed, as `followable(reference, user) -> bool` (it must be visible).
 RATSBUCH_FOLLOWABLE_PAPER = "resolutions.following.paper_followable"
+
+# The accessibility statement (BITV 2.0 § 7): the date it was written or last checked, and the
+# body that enforces accessibility when the council office's answer does not help (the
+# Schlichtungsstelle or Durchsetzungsstelle of the municipality's Land; the federal one as default).
+RATSBUCH_ACCESSIBILITY_STATEMENT_DATE = os.environ.get("RATSBUCH_ACCESSIBILITY_STATEMENT_DATE", "2026-12-07")
+RATSBUCH_ENFORCEMENT_NAME = os.environ.get(
+    "RATSBUCH_ENFORCEMENT_NAME",
+    "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz bei dem Beauftragten der Bundesregierung "
+    "für die Belange von Menschen mit Behinderungen",
+)
+RATSBUCH_ENFORCEMENT_ADDRESS = os.environ.get("RATSBUCH_ENFORCEMENT_ADDRESS", "Mauerstraße 53, 10117 Berlin")
+RATSBUCH_ENFORCEMENT_EMAIL = os.environ.get("RATSBUCH_ENFORCEMENT_EMAIL", "info@schlichtungsstelle-bgg.de")
+RATSBUCH_ENFORCEMENT_URL = os.environ.get("RATSBUCH_ENFORCEMENT_URL", "https://www.schlichtungsstelle-bgg.de")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from council.feeds import SearchAtomFeed, SearchRssFeed
-from council.views import directory, following, home, meetings, office, search
+from council.views import accessibility, directory, following, home, meetings, office, search
 
 council_patterns = [
     path("", home.home, name="home"),
@@ -37,6 +37,10 @@ council_patterns = [
     path("sitzungen/<int:pk>/nachtrag/", office.meeting_supplement, name="meeting_supplement"),
     path("sitzungen/<int:pk>/versand-wiederholen/", office.meeting_dispatches_retry, name="meeting_dispatches_retry"),
     path("postausgang/", office.outbox, name="outbox"),
+    # accessibility (BITV 2.0): the statement with its feedback form, Leichte Sprache
+    path("barrierefreiheit/", accessibility.statement, name="accessibility"),
+    path("barrierefreiheit/rueckmeldungen/", accessibility.feedback_list, name="accessibility_feedback_list"),
+    path("leichte-sprache/", accessibility.easy_language, name="easy_language"),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
+from council.views import accessibility
 from council.views import home as council_views
 from resolutions.views import drafting, workflow
 from resolutions.views import reading as resolution_views
@@ -12,6 +13,14 @@ from resolutions.views import reading as resolution_views
     ("name", "kwargs", "path", "view"),
     [
         ("council:home", {}, "/", council_views.home),
+        ("council:accessibility", {}, "/barrierefreiheit/", accessibility.statement),
+        (
+            "council:accessibility_feedback_list",
+            {},
+            "/barrierefreiheit/rueckmeldungen/",
+            accessibility.feedback_list,
+        ),
+        ("council:easy_language", {}, "/leichte-sprache/", accessibility.easy_language),
         ("resolutions:paper_list", {}, "/vorlagen/", resolution_views.paper_list),
         ("resolutions:paper_detail", {"reference": "20135317"}, "/vorlagen/20135317/", resolution_views.paper_detail),
         (

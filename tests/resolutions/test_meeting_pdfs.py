@@ -7,6 +7,7 @@ extracts, not only in the bytes.
 
 import datetime
 import hashlib
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import gettext
+from pypdf import PdfReader
 
 from council.models import Attendance, Meeting
 from resolutions import services
@@ -417,3 +419,47 @@ def test_the_office_sees_an_unsent_invitation_marked_as_a_draft(body, committee,
 
     assert invitation_url(meeting) in page
     assert gettext("draft, not sent").capitalize() in text
+
+
+# --- accessible documents ----------------------------------------------------------------
+
+
+def _tagging(data: bytes) -> dict:
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    kinds, alts, stack = set(), [], [root["/StructTreeRoot"].get_object()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(item.get_object() for item in node)
+            continue
+        if not hasattr(node, "get"):
+            continue
+        if "/S" in node:
+            kinds.add(str(node["/S"]))
+            if node["/S"] == "/Figure":
+                alts.append(node.get("/Alt"))
+        if "/K" in node:
+            kids = node["/K"]
+            stack.extend(kids.get_object() if hasattr(kids, "get_object") else kids)
+    return {
+        "marked": bool(root["/MarkInfo"]["/Marked"]),
+        "lang": root["/Lang"],
+        "title": reader.metadata.title,
+        "display_title": bool(root["/ViewerPreferences"]["/DisplayDocTitle"]),
+        "kinds": kinds,
+        "alts": alts,
+    }
+
+
+@pytest.mark.parametrize("document", ["invitation", "minutes"])
+def test_meeting_documents_are_tagged_with_title_language_and_reading_order(client, held, office, document):
+    client.force_login(office)
+    url = invitation_url(held) if document == "invitation" else minutes_url(held)
+    tagging = _tagging(_response_pdf(client.get(url)))
+    assert tagging["marked"] and tagging["display_title"]
+    assert tagging["lang"] == "de"
+    assert held.name in tagging["title"]
+    # A logical structure a screen reader follows: headings and paragraphs, not bare text.
+    assert {"/H1", "/P"} <= tagging["kinds"] or {"/H2", "/P"} <= tagging["kinds"], tagging["kinds"]
+    assert all(tagging["alts"]), "every figure has an alternative text"

@@ -466,7 +466,9 @@ def test_detail_lists_only_attachments_the_user_may_download(client, member, non
     assert list(anonymous.context["attachments"]) == [public_one]
     assert "Interne Notiz" not in anonymous.text
     assert public_one.get_absolute_url() in anonymous.text
-    assert "2,0\xa0KB" in anonymous.text  # filesizeformat, in German by default
+    # Short for the eye, in words for a screen reader (resolutions_tags.file_facts), in German by default.
+    assert '<span aria-hidden="true">PDF, 2,0 KB</span>' in anonymous.text
+    assert '<span class="visually-hidden">PDF-Dokument, 2,0 Kilobyte</span>' in anonymous.text
     assert {a.name for a in insider.context["attachments"]} == {"Lageplan", "Wertgutachten"}
 
 
