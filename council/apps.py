@@ -12,3 +12,10 @@ class CouncilConfig(AppConfig):
 
         # Infrastructure, not business logic: SQLite learns the German collation per connection.
         connection_created.connect(register_on_sqlite, dispatch_uid="ratsbuch_german_collation")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from council.security import start_staff_session
+
+        # Infrastructure too: a staff login's inactivity clock starts with the login itself.
+        user_logged_in.connect(start_staff_session, dispatch_uid="ratsbuch_staff_session_start")
