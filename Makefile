@@ -22,6 +22,8 @@ run: install
 	@echo "  clerk   Sachbearbeitung, Bereich 5-11     head    Bereichsleiterin 5-11"
 	@echo "  office  Ratsbüro (Sitzungsdienst)         member  Ratsmitglied"
 	@echo "  admin   Administrator"
+	@echo "office and admin then ask for a code (second factor): run '$(BIN)/python manage.py demo_otp'"
+	@echo "  in another terminal, or add the secret KJQXI43COVRWQRDFNVXVI33UOBFWK6JB to an authenticator app."
 	@echo "Mail is not sent but kept in outbox/; the office reads it at http://127.0.0.1:$(PORT)/postausgang/"
 	@echo
 	@# The task worker runs next to the web server; Ctrl+C reaches both, and the trap stops the

@@ -20,3 +20,10 @@ class CouncilConfig(AppConfig):
 
         connection_created.connect(fts.register_on_sqlite, dispatch_uid="ratsbuch_search_lexemes")
         post_migrate.connect(fts.ensure_installed, dispatch_uid="ratsbuch_search_tables")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from council.security import start_staff_session
+
+        # Infrastructure too: a staff login's inactivity clock starts with the login itself.
+        user_logged_in.connect(start_staff_session, dispatch_uid="ratsbuch_staff_session_start")

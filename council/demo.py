@@ -42,6 +42,13 @@ DEMO_USERNAMES = ("clerk", "head", "office", "member", "admin")
 # checking each login's own salted hash costs. 24 characters give the salt the entropy
 # Django asks for, so a login does not rehash (and change) the password.
 DEMO_PASSWORD_SALT = "RatsbuchDemoLoginsShared"
+# The office and admin logins need a second factor (council.security); the demo's share one
+# known TOTP secret, printed like the password: KJQXI43COVRWQRDFNVXVI33UOBFWK6JB in Base32
+# for an authenticator app, or `manage.py demo_otp` prints the current code.
+DEMO_OTP_USERNAMES = ("office", "admin")
+DEMO_OTP_KEY = "526174736275636844656d6f546f74704b657921"
+DEMO_OTP_SECRET = "KJQXI43COVRWQRDFNVXVI33UOBFWK6JB"
+DEMO_OTP_DEVICE_NAME = "Demo"
 
 # First day of the Wahlperiode of the seed (2013); the demo's councillors sit from then until today.
 TERM_2009 = datetime.date(2009, 7, 1)
@@ -336,6 +343,13 @@ def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD, salt=DEMO_PASSWORD_SALT)
 
 
+def _demo_otp_device(user) -> None:
+    """Give a demo login the demo's confirmed TOTP device, so that its second factor is known."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ensure(TOTPDevice, user=user, name=DEMO_OTP_DEVICE_NAME, defaults={"key": DEMO_OTP_KEY, "confirmed": True})
+
+
 def _user(username: str, *, password: str, person: Person | None = None, role: Role | None = None, **fields):
     """A demo login with the hash `password` of DEMO_PASSWORD, in the group of `role`, linked to `person`."""
     User = get_user_model()
@@ -586,6 +600,8 @@ def load_council_demo() -> CouncilDemo:
         ),
         "admin": _user("admin", password=password, is_staff=True, is_superuser=True, email="admin@example.org"),
     }
+    for username in DEMO_OTP_USERNAMES:
+        _demo_otp_device(users[username])
     # The standing items of an ordinary meeting, for the office's agenda builder.
     ensure(
         AgendaTemplate,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from council.feeds import SearchAtomFeed, SearchRssFeed
-from council.views import accessibility, directory, following, home, meetings, office, search
+from council.views import accessibility, accounts, directory, following, home, meetings, office, search
 
 council_patterns = [
     path("", home.home, name="home"),
@@ -29,6 +29,9 @@ council_patterns = [
     path("folgen/bestaetigen/<str:token>/", following.follow_confirm, name="follow_confirm"),
     path("folgen/abmelden/<str:token>/", following.follow_unsubscribe, name="follow_unsubscribe"),
     path("benachrichtigungen/", following.notifications, name="notifications"),
+    # the second step of an office or admin login
+    path("konto/zweiter-faktor/", accounts.otp_verify, name="otp_verify"),
+    path("konto/zweiter-faktor/einrichten/", accounts.otp_setup, name="otp_setup"),
     # the council office's work
     path("sitzungen/neu/", office.meeting_create, name="meeting_create"),
     path("sitzungen/<int:pk>/bearbeiten/", office.meeting_update, name="meeting_update"),

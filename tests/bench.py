@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media")
         import datetime
 
-        from django.test import Client
+        from django.test import Client, RequestFactory
         from django.test.utils import override_settings
 
         from council.models import Body, Organization
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             _bench_oparl(client, body, args.rounds)
             _bench_tracking(client, body, unit, args.rounds)
-            client.login(username="clerk", password="ratsbuch-demo")
+            client.login(request=RequestFactory().post("/accounts/login/"), username="clerk", password="ratsbuch-demo")
             _measure("/suche/?q=Stadtentwicklung, clerk", get("/suche/?q=Stadtentwicklung"), args.rounds)
             _measure("/vorlagen/ first page, clerk", get("/vorlagen/"), args.rounds)
             _measure("/vorlagen/20135317/ seed Vorlage, clerk", get("/vorlagen/20135317/"), args.rounds)
@@ -243,6 +243,8 @@ def _bench_tracking(client, body, unit, rounds: int) -> None:
     """The Beschlusskontrolle with every benchmark Vorlage decided by the Stadtrat and tracked."""
     import datetime
 
+    from django.test import RequestFactory
+
     from council.models import Organization
     from resolutions.models import Consultation, Decision, Paper, Tracking
 
@@ -274,7 +276,7 @@ def _bench_tracking(client, body, unit, rounds: int) -> None:
     _measure("/beschluesse/ical/ due dates, anonymous", get_ok(client, "/beschluesse/ical/"), rounds)
     seed = Tracking.objects.get(paper__reference="20135317")
     _measure("/beschluesse/<pk>/ the seed's tracking, anonymous", get_ok(client, seed.get_absolute_url()), rounds)
-    client.login(username="clerk", password="ratsbuch-demo")
+    client.login(request=RequestFactory().post("/accounts/login/"), username="clerk", password="ratsbuch-demo")
     _measure(f"/beschluesse/meine/ {count} decisions of the unit, clerk", get_ok(client, "/beschluesse/meine/"), rounds)
     client.logout()
 

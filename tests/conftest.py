@@ -1,6 +1,8 @@
 """Fixtures shared by all tests: a temporary MEDIA_ROOT and users for every role."""
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 from council.roles import Role
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UnitFactory, UserFactory
@@ -16,6 +18,42 @@ def _media_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Hash test passwords cheaply; PBKDF2 would spend most of a second on every test user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_in_test_logins(monkeypatch):
+    """Let `client.force_login` and `client.login` log office and admin users in with their second factor.
+
+    Office and admin accounts need a verified TOTP device in the session (council.security);
+    a test that logs one in means a finished login. `force_login(user, second_factor=False)`
+    stops after the password, for the tests of the second factor itself. `client.login` hands
+    django-axes the request it needs to count failures.
+    """
+    from council.security import needs_second_factor
+    from tests.otp import verify_session
+
+    force_login, login = Client.force_login, Client.login
+
+    def _force_login(self, user, backend=None, *, second_factor=True):
+        force_login(self, user, backend)
+        if second_factor and needs_second_factor(user):
+            verify_session(self, user)
+
+    def _login(self, **credentials):
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        credentials.setdefault("request", request)
+        if not login(self, **credentials):
+            return False
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.get(pk=self.session["_auth_user_id"])
+        if needs_second_factor(user):
+            verify_session(self, user)
+        return True
+
+    monkeypatch.setattr(Client, "force_login", _force_login)
+    monkeypatch.setattr(Client, "login", _login)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import itertools
 import uuid
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -175,8 +176,9 @@ READ_ONLY = {
     ImportRun,
     InvitationDispatch,
 }
-# Registered by the apps we install: the results of background tasks (django-tasks-db) are read-only too.
-INSTALLED_READ_ONLY = {DBTaskResult}
+# Registered by the apps we install: the results of background tasks (django-tasks-db) and
+# django-axes' records of login attempts are read-only too.
+INSTALLED_READ_ONLY = {DBTaskResult, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 def _url(model, view, *args):

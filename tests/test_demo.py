@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from alliances.models import Alliance, AllianceMembership
@@ -294,7 +295,7 @@ def test_ludwigshafen_joined_on_the_day_of_the_decision(seed):
 
 def test_every_role_has_a_demo_login(demo):
     users = {
-        name: authenticate(username=name, password="ratsbuch-demo")
+        name: authenticate(RequestFactory().post("/accounts/login/"), username=name, password="ratsbuch-demo")
         for name in ("clerk", "head", "office", "member", "admin")
     }
 
@@ -319,7 +320,7 @@ def test_demo_has_a_draft_a_non_public_item_and_meetings_to_come_and_past(demo):
     draft = Paper.objects.get(state=Paper.State.DRAFT)
     hidden = AgendaItem.objects.get(public=False, meeting__name="14. Sitzung des Stadtrates")
     hidden_paper = Paper.objects.get(consultations__agenda_item=hidden)
-    member = authenticate(username="member", password="ratsbuch-demo")
+    member = authenticate(RequestFactory().post("/accounts/login/"), username="member", password="ratsbuch-demo")
 
     assert draft.under_direction_of.short_name == "5-11"
     assert draft.reference.startswith(str(draft.date.year))

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 
+from tests.otp import pass_second_factor
+
 CHROMIUM = os.environ.get("RATSBUCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -65,6 +67,7 @@ def new_page(chromium, live_server):
             page.fill("input[name=password]", password)
             page.locator("form#login-form [type=submit]").first.click()
             page.wait_for_load_state()
+            pass_second_factor(page, username)
         return page
 
     yield _open
@@ -93,5 +96,6 @@ def login(page):
         page.fill("input[name=password]", password)
         page.locator("form#login-form button[type=submit], form#login-form input[type=submit]").first.click()
         page.wait_for_load_state()
+        pass_second_factor(page, username)
 
     return _login

@@ -17,6 +17,7 @@ from council.models import Meeting, Person
 from resolutions.demo import MINUTE_TAKER, POOL_TITLE
 from resolutions.models import Decision, Minutes, Paper
 from resolutions.pdf import pdf_text
+from tests.otp import pass_second_factor
 
 COMMITTEE = "Ausschuss für Soziales und Integration"
 PROTOCOLS = {
@@ -146,6 +147,8 @@ def test_the_attendance_form_works_on_a_phone(demo, chromium, live_server):
         phone.fill("input[name=username]", "office")
         phone.fill("input[name=password]", "ratsbuch-demo")
         phone.locator("form#login-form [type=submit]").first.click()
+        phone.wait_for_load_state()
+        pass_second_factor(phone, "office")
         phone.goto(f"/sitzungen/{meeting.pk}/anwesenheit/")
 
         # Nothing wider than the screen: every row is a card of label and value.
