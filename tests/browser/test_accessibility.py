@@ -74,6 +74,9 @@ NOT_PAGES = {
     "resolutions:attachment_replace": "POST only; its errors show the attachment list",
     "resolutions:attachment_remove": "POST only, redirects",
     "resolutions:tracking_report": "POST only; its errors show the tracking page",
+    "resolutions:meeting_minutes_mail": "POST only, redirects to the meeting",
+    "council:otp_verify": "only between password and code; test_the_second_factor_pages_…",
+    "council:otp_setup": "only for an account without its app; test_the_second_factor_pages_…",
     "council:follow": "POST only, redirects with a message",
     "council:meeting_supplement": "POST only, redirects",
     "council:meeting_dispatches_retry": "POST only, redirects",
@@ -293,4 +296,27 @@ def test_no_page_has_accessibility_violations(new_page, demo, role):
     print(f"{role or 'anonymous'}: axe checked {len(visited)} pages: {' '.join(visited)}")
     if found:
         # pytest.fail prints the whole list, where an assert's message would be cut short.
+        pytest.fail(f"{len(found)} accessibility violations:\n" + "\n".join(found), pytrace=False)
+
+
+def test_the_second_factor_pages_have_no_accessibility_violations(new_page, demo):
+    """Set-up (an office account without its app yet) and the code asked at each login, empty and with an error."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user__username="admin").delete()
+    found = []
+    for username, heading_url in (("office", reverse("council:otp_verify")), ("admin", reverse("council:otp_setup"))):
+        page = new_page()
+        page.goto(reverse("login"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "ratsbuch-demo")
+        page.locator("form#login-form [type=submit]").first.click()
+        page.wait_for_url(f"**{heading_url}**")
+        page.locator("main").wait_for()
+        found += violations_of(page)
+        page.fill("input[name=token]", "000000")
+        page.locator("main form [type=submit]").first.click()
+        page.locator("[aria-invalid=true]").first.wait_for()
+        found += violations_of(page)
+    if found:
         pytest.fail(f"{len(found)} accessibility violations:\n" + "\n".join(found), pytrace=False)
