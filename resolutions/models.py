@@ -176,7 +176,13 @@ class Paper(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="paper_version_positive"),
         ]
-        indexes = [models.Index(fields=["state", "-date"], name="paper_state_date")]
+        indexes = [
+            models.Index(fields=["state", "-date"], name="paper_state_date"),
+            # The page, the PDF and the page cache find a Vorlage by its reference alone.
+            models.Index(fields=["reference"], name="paper_reference"),
+            # OParl's modified_since/modified_until and their keyset order.
+            models.Index(fields=["modified", "id"], name="paper_modified_id"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.name}"

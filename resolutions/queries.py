@@ -11,10 +11,12 @@ An agenda item is open while its meeting is not cancelled and no decision has be
 recorded for it; a Vorlage on an open item is scheduled and not in any pool.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -375,7 +377,27 @@ def public_paper_version(reference: str) -> tuple | None:
     alliance memberships, and the bodies (the site's header). Every write service saves
     `modified`, and a row removed changes a count, so any change the public could see gives
     a new version.
+
+    The query is compiled once per process (`_public_paper_version_sql`): building two dozen
+    subqueries through the ORM costs more than running them.
     """
+    sql, params, position = _public_paper_version_sql()
+    params = [*params]
+    params[position] = reference
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], tuple(row)
+
+
+# A reference no Vorlage has, to find its place among the compiled query's parameters.
+_REFERENCE_SENTINEL = "\x00reference\x00"
+
+
+@functools.cache
+def _public_paper_version_sql() -> tuple[str, tuple, int]:
     alliance_membership = apps.get_model("alliances", "AllianceMembership")
     alliance = apps.get_model("alliances", "Alliance")
     paper = OuterRef("pk")
@@ -413,13 +435,12 @@ def public_paper_version(reference: str) -> tuple | None:
         "v_memberships": _newest(memberships),
         "v_memberships_n": _counted(memberships),
     }
-    row = (
+    query = (
         Paper.objects.visible_to(AnonymousUser())
-        .filter(reference=reference)
+        .filter(reference=_REFERENCE_SENTINEL)
         .annotate(**parts)
-        .values_list("pk", "modified", "version", *parts)
-        .first()
+        .order_by()
+        .values_list("pk", "modified", "version", *parts)[:1]
     )
-    if row is None:
-        return None
-    return row[0], row
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params), list(params).index(_REFERENCE_SENTINEL)
