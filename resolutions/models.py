@@ -182,6 +182,12 @@ class Paper(TimeStampedModel):
             models.Index(fields=["reference"], name="paper_reference"),
             # OParl's modified_since/modified_until and their keyset order.
             models.Index(fields=["modified", "id"], name="paper_modified_id"),
+            # The public Vorlagen of a body in id order: OParl's list, its count and its pages.
+            models.Index(
+                fields=["body", "id"],
+                name="paper_public_body_id",
+                condition=Q(released_at__isnull=False, public=True),
+            ),
         ]
 
     def __str__(self):
@@ -358,6 +364,8 @@ class Consultation(TimeStampedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["paper", "order"]
+        # OParl: a Paper changed since a date when one of its steps did.
+        indexes = [models.Index(fields=["modified"], name="consultation_modified")]
         constraints = [
             models.UniqueConstraint(fields=["paper", "order"], name="consultation_unique_order"),
             models.UniqueConstraint(
@@ -441,6 +449,7 @@ class Attachment(CheckedFile):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["paper", "order", "pk"]
+        indexes = [models.Index(fields=["modified"], name="attachment_modified")]
         constraints = [
             models.CheckConstraint(condition=Q(sha512__regex=r"^[0-9a-f]{128}$"), name="attachment_sha512_hex"),
         ]
