@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Count,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     Model,
@@ -62,7 +63,9 @@ def served_papers() -> QuerySet[Paper]:
 
 def served_consultations() -> QuerySet[Consultation]:
     """The Beratungsfolge of public Vorlagen; where it stands on an agenda is a separate question."""
-    return Consultation.objects.filter(paper__in=served_papers().values("pk"))
+    # EXISTS on the row's own paper: inside the correlated subqueries of `modified` an IN over
+    # every public Vorlage would be built again for each outer row.
+    return Consultation.objects.filter(Exists(served_papers().filter(pk=OuterRef("paper_id"))))
 
 
 def served_files() -> QuerySet[Attachment]:
