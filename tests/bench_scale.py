@@ -259,10 +259,14 @@ def _memory(requests: int) -> None:
     import subprocess
     import urllib.request
 
+    from django.core.management import call_command
+
     from council.models import Body
     from resolutions.models import Paper
     from resolutions.scale import SCALE_AGS
 
+    # Production settings serve hashed static names from a manifest: collect them first.
+    call_command("collectstatic", interactive=False, verbosity=0)
     body = Body.objects.get(ags=SCALE_AGS)
     references = list(
         Paper.objects.filter(body=body, public=True).order_by("-pk").values_list("reference", flat=True)[:200]
