@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per page")
     parser.add_argument("--database-url", help="run on this database; load the data set only if it is missing")
     parser.add_argument("--skip-search", action="store_true", help="leave out the search pages")
+    parser.add_argument("--skip-pages", action="store_true", help="leave out the timed pages (memory only)")
     parser.add_argument("--memory-requests", type=int, default=1000, help="requests to a gunicorn worker (0: skip)")
     args = parser.parse_args(argv)
 
@@ -174,7 +175,8 @@ def _run(args, folder: Path) -> int:
             # As autovacuum would have by now: statistics, and the visibility map for index-only scans.
             cursor.execute("VACUUM ANALYZE")
     with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="tests.bench_urls"):
-        _pages(Timer(Client(), args.rounds), folder, postgres, search=not args.skip_search)
+        if not args.skip_pages:
+            _pages(Timer(Client(), args.rounds), folder, postgres, search=not args.skip_search)
     if args.memory_requests:
         _memory(args.memory_requests)
     return 0
@@ -259,14 +261,10 @@ def _memory(requests: int) -> None:
     import subprocess
     import urllib.request
 
-    from django.core.management import call_command
-
     from council.models import Body
     from resolutions.models import Paper
     from resolutions.scale import SCALE_AGS
 
-    # Production settings serve hashed static names from a manifest: collect them first.
-    call_command("collectstatic", interactive=False, verbosity=0)
     body = Body.objects.get(ags=SCALE_AGS)
     references = list(
         Paper.objects.filter(body=body, public=True).order_by("-pk").values_list("reference", flat=True)[:200]
@@ -291,6 +289,8 @@ def _memory(requests: int) -> None:
         "DJANGO_SECURE_COOKIES": "0",
     }
     environment.pop("RATSBUCH_TESTING", None)
+    # Production settings serve hashed static names from a manifest: collect them first.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "council.wsgi"],
         env=environment,
