@@ -276,7 +276,7 @@ def _memory(requests: int) -> None:
         "/personen/",
         "/gremien/",
         f"/oparl/v1.1/body/{body.pk}/papers/",
-        f"/oparl/v1.1/body/{body.pk}/meetings/?page=7",
+        f"/oparl/v1.1/body/{body.pk}/agenda-items/?page=7",
     ]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
