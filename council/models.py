@@ -583,6 +583,8 @@ class AgendaItem(TimeStampedModel):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         ordering = ["meeting", "order"]
+        # OParl: a Paper or Meeting changed since a date when one of its items did.
+        indexes = [models.Index(fields=["modified"], name="agendaitem_modified")]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "order"], name="agendaitem_unique_order"),
             models.UniqueConstraint(fields=["meeting", "number"], name="agendaitem_unique_number"),

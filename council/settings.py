@@ -348,6 +348,32 @@ if RATSBUCH_TASKS == "rq":
 RATSBUCH_TASK_ATTEMPTS = int(os.environ.get("RATSBUCH_TASK_ATTEMPTS", "5"))
 RATSBUCH_TASK_RETRY_SECONDS = int(os.environ.get("RATSBUCH_TASK_RETRY_SECONDS", "60"))
 
+# --- the cache (anonymous pages, council.page_cache) ------------------------------------------
+# Embedded default: each worker's own memory. Production: Redis, shared by all workers and
+# machines (CACHE_URL=redis://127.0.0.1:6379/1), or the database (CACHE_URL=db://, after
+# `manage.py createcachetable`). CACHE_URL=dummy:// caches nothing.
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+_cache_scheme, _, _cache_rest = CACHE_URL.partition("://")
+_CACHE_BACKENDS = {
+    "locmem": ("django.core.cache.backends.locmem.LocMemCache", "ratsbuch"),
+    "db": ("django.core.cache.backends.db.DatabaseCache", _cache_rest or "ratsbuch_cache"),
+    "redis": ("django.core.cache.backends.redis.RedisCache", CACHE_URL),
+    "rediss": ("django.core.cache.backends.redis.RedisCache", CACHE_URL),
+    "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
+}
+if _cache_scheme not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"CACHE_URL must start with one of {', '.join(_CACHE_BACKENDS)}://, not {CACHE_URL!r}.")
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKENDS[_cache_scheme][0],
+        "LOCATION": _CACHE_BACKENDS[_cache_scheme][1],
+        "OPTIONS": {"MAX_ENTRIES": 5000} if _cache_scheme in ("locmem", "db") else {},
+    }
+}
+# A cached PDF handed to nginx after the permission check: the internal location that serves
+# MEDIA_ROOT (e.g. /protected-media/, see README). Empty: Django streams the file itself.
+RATSBUCH_X_ACCEL_REDIRECT = os.environ.get("RATSBUCH_X_ACCEL_REDIRECT", "")
+
 # --- outgoing mail ------------------------------------------------------------------------
 # With EMAIL_HOST set, mail goes out through that SMTP server. Without it, a development
 # server (DJANGO_DEBUG=1, `make run`) writes every message as an .eml file into

@@ -48,6 +48,7 @@ class Tombstone(models.Model):
         indexes = [
             models.Index(fields=["object_type", "body_id", "deleted"], name="tombstone_type_body_deleted"),
             models.Index(fields=["parent_type", "parent_id"], name="tombstone_parent"),
+            models.Index(fields=["parent_type", "deleted"], name="tombstone_parent_deleted"),
         ]
 
     def __str__(self):

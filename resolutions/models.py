@@ -179,7 +179,19 @@ class Paper(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="paper_version_positive"),
         ]
-        indexes = [models.Index(fields=["state", "-date"], name="paper_state_date")]
+        indexes = [
+            models.Index(fields=["state", "-date"], name="paper_state_date"),
+            # The page, the PDF and the page cache find a Vorlage by its reference alone.
+            models.Index(fields=["reference"], name="paper_reference"),
+            # OParl's modified_since/modified_until and their keyset order.
+            models.Index(fields=["modified", "id"], name="paper_modified_id"),
+            # The public Vorlagen of a body in id order: OParl's list, its count and its pages.
+            models.Index(
+                fields=["body", "id"],
+                name="paper_public_body_id",
+                condition=Q(released_at__isnull=False, public=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.name}"
@@ -360,6 +372,8 @@ class Consultation(TimeStampedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ["paper", "order"]
+        # OParl: a Paper changed since a date when one of its steps did.
+        indexes = [models.Index(fields=["modified"], name="consultation_modified")]
         constraints = [
             models.UniqueConstraint(fields=["paper", "order"], name="consultation_unique_order"),
             models.UniqueConstraint(
@@ -386,7 +400,11 @@ class AttachmentQuerySet(models.QuerySet):
         the Vorlage is put before. The office and administrators see everything.
         """
         actor = actor_for(user)
-        on_visible_paper = self.filter(paper__in=Paper.objects.visible_to(user).values("pk"))
+        # EXISTS on the row's own paper rather than IN over every visible one: the same rows,
+        # and cheap inside a correlated subquery (OParl's modified of a Paper).
+        on_visible_paper = self.filter(
+            models.Exists(Paper.objects.visible_to(user).filter(pk=models.OuterRef("paper_id")))
+        )
         if actor.is_office:
             return on_visible_paper
         allowed = Q(public=True)
@@ -469,6 +487,7 @@ class Attachment(CheckedFile):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["paper", "order", "pk"]
+        indexes = [models.Index(fields=["modified"], name="attachment_modified")]
         constraints = [
             models.CheckConstraint(condition=Q(sha512__regex=r"^[0-9a-f]{128}$"), name="attachment_sha512_hex"),
         ]

@@ -234,6 +234,22 @@ def cached_pdf(key_parts: tuple, render: Callable[[], bytes]) -> bytes:
     return data
 
 
+def versioned_pdf(key_parts: tuple, render: Callable[[], bytes]) -> str:
+    """The storage name of the PDF of an object's version, rendered by `render` only if missing.
+
+    The key parts name the document, its audience and the object's version (e.g. from
+    `resolutions.queries.public_paper_version`), so a request finds its file without
+    rendering anything; the print stylesheet and WeasyPrint's version join the key as in
+    `cached_pdf`.
+    """
+    name = cache_name(("versioned", *key_parts))
+    if not default_storage.exists(name):
+        stored = default_storage.save(name, ContentFile(render()))
+        if stored != name:
+            default_storage.delete(stored)
+    return name
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, page by page, for search."""
     reader = PdfReader(io.BytesIO(data))

@@ -11,16 +11,30 @@ An agenda item is open while its meeting is not cancelled and no decision has be
 recorded for it; a Vorlage on an open item is scheduled and not in any pool.
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from council.models import AgendaItem, Meeting
+from council.models import AgendaItem, Body, Meeting, Organization, Person
 from council.roles import actor_for
 
-from .models import Consultation, Cosignature, Decision, FactionVote, Paper, PaperEvent, ProgressReport
+from .models import (
+    Attachment,
+    Consultation,
+    Cosignature,
+    Decision,
+    FactionVote,
+    Paper,
+    PaperEvent,
+    ProgressReport,
+    Tracking,
+)
 
 # Results after which the same step is deliberated again.
 REOPENING_RESULTS = (Decision.Result.DEFERRED, Decision.Result.REFERRED)
@@ -336,3 +350,97 @@ def papers_returned(unit_ids) -> QuerySet[Paper]:
         .filter(latest_action=PaperEvent.Action.RETURNED)
         .order_by("-modified", "-pk")
     )
+
+
+# --- the version of what a Vorlage's public page shows, for the page cache ----------------
+def _newest(queryset: QuerySet, field: str = "modified") -> Subquery:
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+
+
+class _Counted(Subquery):
+    """The number of rows of a query set, as a subquery."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def _counted(queryset: QuerySet) -> Subquery:
+    return _Counted(queryset.order_by().values("pk"))
+
+
+def public_paper_version(reference: str) -> tuple | None:
+    """(pk, version) of a public Vorlage, or None when it is not public (one query).
+
+    The version holds the `modified` stamp and the number of rows of everything its page and
+    PDF show to the public: the Vorlage, its unit and originators, attachments, events,
+    steps with their organizations, items, meetings, results and votes, Beschlusskontrolle,
+    alliance memberships, and the bodies (the site's header). Every write service saves
+    `modified`, and a row removed changes a count, so any change the public could see gives
+    a new version.
+
+    The query is compiled once per process (`_public_paper_version_sql`): building two dozen
+    subqueries through the ORM costs more than running them.
+    """
+    sql, params, position = _public_paper_version_sql()
+    params = [*params]
+    params[position] = reference
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], tuple(row)
+
+
+# A reference no Vorlage has, to find its place among the compiled query's parameters.
+_REFERENCE_SENTINEL = "\x00reference\x00"
+
+
+@functools.cache
+def _public_paper_version_sql() -> tuple[str, tuple, int]:
+    alliance_membership = apps.get_model("alliances", "AllianceMembership")
+    alliance = apps.get_model("alliances", "Alliance")
+    paper = OuterRef("pk")
+    through_persons = Paper.originator_persons.through.objects.filter(paper_id=paper)
+    through_organizations = Paper.originator_organizations.through.objects.filter(paper_id=paper)
+    tracked = Q(paper=paper) | Q(decision__consultation__paper=paper)
+    reported = Q(tracking__paper=paper) | Q(tracking__decision__consultation__paper=paper)
+    memberships = alliance_membership.objects.filter(Q(paper=paper) | Q(exit_paper=paper))
+    parts = {
+        "v_unit": F("under_direction_of__modified"),
+        "v_bodies": _newest(Body.objects.all()),
+        "v_bodies_n": _counted(Body.objects.all()),
+        "v_persons": _newest(Person.objects.filter(pk__in=through_persons.values("person_id"))),
+        "v_persons_n": _counted(through_persons),
+        "v_originators": _newest(Organization.objects.filter(pk__in=through_organizations.values("organization_id"))),
+        "v_originators_n": _counted(through_organizations),
+        "v_attachments": _newest(Attachment.objects.filter(paper=paper)),
+        "v_attachments_n": _counted(Attachment.objects.filter(paper=paper)),
+        "v_events": _newest(PaperEvent.objects.filter(paper=paper), "created"),
+        "v_events_n": _counted(PaperEvent.objects.filter(paper=paper)),
+        "v_steps": _newest(Consultation.objects.filter(paper=paper)),
+        "v_steps_n": _counted(Consultation.objects.filter(paper=paper)),
+        "v_organizations": _newest(Organization.objects.filter(consultations__paper=paper)),
+        "v_items": _newest(AgendaItem.objects.filter(consultations__paper=paper)),
+        "v_meetings": _newest(Meeting.objects.filter(agenda_items__consultations__paper=paper)),
+        "v_decisions": _newest(Decision.objects.filter(consultation__paper=paper)),
+        "v_decisions_n": _counted(Decision.objects.filter(consultation__paper=paper)),
+        "v_votes": _newest(FactionVote.objects.filter(decision__consultation__paper=paper)),
+        "v_votes_n": _counted(FactionVote.objects.filter(decision__consultation__paper=paper)),
+        "v_trackings": _newest(Tracking.objects.filter(tracked)),
+        "v_trackings_n": _counted(Tracking.objects.filter(tracked)),
+        "v_reports": _newest(ProgressReport.objects.filter(reported)),
+        "v_reports_n": _counted(ProgressReport.objects.filter(reported)),
+        "v_alliances": _newest(alliance.objects.filter(memberships__in=memberships.values("pk"))),
+        "v_memberships": _newest(memberships),
+        "v_memberships_n": _counted(memberships),
+    }
+    query = (
+        Paper.objects.visible_to(AnonymousUser())
+        .filter(reference=_REFERENCE_SENTINEL)
+        .annotate(**parts)
+        .order_by()
+        .values_list("pk", "modified", "version", *parts)[:1]
+    )
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params), list(params).index(_REFERENCE_SENTINEL)

@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per page")
     parser.add_argument("--database-url", help="run on this database; load the data set only if it is missing")
     parser.add_argument("--only", choices=["search"], help="measure only this part (with the bare view)")
+    parser.add_argument("--skip-search", action="store_true", help="leave out the search pages")
+    parser.add_argument("--skip-pages", action="store_true", help="leave out the timed pages (memory only)")
+    parser.add_argument("--memory-requests", type=int, default=1000, help="requests to a gunicorn worker (0: skip)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-scale-") as folder_name:
@@ -138,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["RATSBUCH_MEDIA_ROOT"] = str(folder / "media")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
         os.environ["RATSBUCH_TESTING"] = "1"  # a throwaway secret key is fine here
+        # As in production (.env.example): connections kept between requests, so that a page
+        # pays no connect and psycopg prepares the statements it repeats.
+        os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
         import django
 
         django.setup()
@@ -167,13 +173,18 @@ def _run(args, folder: Path) -> int:
         print(f"loaded in {time.monotonic() - started:.0f} s")
     if postgres:
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum would have by now: statistics, and the visibility map for index-only scans.
+            cursor.execute("VACUUM ANALYZE")
     with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="tests.bench_urls"):
-        _pages(Timer(Client(), args.rounds), folder, postgres, only=args.only)
+        if not args.skip_pages:
+            _pages(Timer(Client(), args.rounds), folder, postgres, search=not args.skip_search, only=args.only)
+    if args.memory_requests and not args.only:
+        _memory(args.memory_requests)
     return 0
 
 
-def _pages(timer: Timer, folder: Path, postgres: bool, *, only: str | None = None) -> None:
+def _pages(timer: Timer, folder: Path, postgres: bool, *, search: bool = True, only: str | None = None) -> None:
+    from django.test.utils import override_settings
     from django.urls import reverse
 
     from council.models import Body, Organization
@@ -196,25 +207,143 @@ def _pages(timer: Timer, folder: Path, postgres: bool, *, only: str | None = Non
         page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
         _search(timer)
         return
-    page("/suche/?q=Stadtentwicklung (a common word)", "/suche/?q=Stadtentwicklung")
-    page("/suche/?q=Radweg", "/suche/?q=Radweg")
-    page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
+    if search:
+        page("/suche/?q=Stadtentwicklung (a common word)", "/suche/?q=Stadtentwicklung")
+        page("/suche/?q=Radweg", "/suche/?q=Radweg")
+        page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
     papers = reverse("oparl:body_objects", kwargs={"pk": body.pk, "kind": "papers"})
-    page("OParl papers, modified_since", f"{papers}?modified_since={quote('2024-01-01T00:00:00+00:00')}")
+    page(
+        "OParl papers, modified_since 2024 (all of them)",
+        f"{papers}?modified_since={quote('2024-01-01T00:00:00+00:00')}",
+    )
+    since = _touch_some(body)
+    page("OParl papers, modified_since a minute ago (10 changed)", f"{papers}?modified_since={quote(since)}")
     first = page("OParl papers, first page", papers)
     pages = timer.get(papers).json()["pagination"]["totalPages"]
+    middle = page(f"OParl papers, middle page ({pages // 2})", f"{papers}?page={pages // 2}")
     last = page(f"OParl papers, last page ({pages})", f"{papers}?page={pages}")
     _row("OParl papers, last page / first page", f"{last / first:9.2f}      (target <= 0.9 of first: <= 1.11)")
+    _row("OParl papers, middle page / first page", f"{middle / first:9.2f}")
+    for kind in ("meetings", "agenda-items", "consultations", "files", "persons", "memberships", "organizations"):
+        page(f"OParl {kind}, first page", reverse("oparl:body_objects", kwargs={"pk": body.pk, "kind": kind}))
+    page("/vorlagen/", "/vorlagen/")
     page("/vorlagen/?state=decided", "/vorlagen/?state=decided")
+    page("/vorlagen/?state=decided, page 100", "/vorlagen/?state=decided&page=100")
     council = Organization.objects.get(body=body, short_name="SR")
     page("/gremien/<pk>/ (the Stadtrat)", reverse("council:organization_detail", kwargs={"pk": council.pk}))
+    page("/gremien/", "/gremien/")
     page("/sitzungen/", "/sitzungen/")
     page("/personen/", "/personen/")
+    page("/beschluesse/", "/beschluesse/")
     paper = Paper.objects.filter(body=body, state=Paper.State.DECIDED, public=True).order_by("-date").first()
-    detail = page(f"Vorlage page {paper.reference}, uncached", paper.get_absolute_url())
-    _row("Vorlage page throughput / bare view", f"{bare / detail:9.3f}      (target >= 0.25)")
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        detail = page(f"Vorlage page {paper.reference}, uncached", paper.get_absolute_url())
+    _row("Vorlage page uncached throughput / bare view", f"{bare / detail:9.3f}      (target >= 0.25)")
+    timer.get(paper.get_absolute_url())  # stored now; the rounds below are hits
+    cached = page(f"Vorlage page {paper.reference}, cached (anonymous)", paper.get_absolute_url())
+    _row("Vorlage page cached throughput / bare view", f"{bare / cached:9.3f}      (target >= 0.8)")
     _pdf(timer, folder, paper, bare)
-    _search(timer)
+    if search:
+        _search(timer)
+
+
+def _touch_some(body) -> str:
+    """Change ten Vorlagen now; the moment just before, for a modified_since that finds only them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from resolutions.models import Paper
+
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    for paper in Paper.objects.filter(body=body, public=True).order_by("?")[:10]:
+        paper.save(update_fields=["modified"])
+    return since.isoformat()
+
+
+def _memory(requests: int) -> None:
+    """A gunicorn worker's resident memory over `requests` requests of the list pages, Vorlagen and OParl."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from council.models import Body
+    from resolutions.models import Paper
+    from resolutions.scale import SCALE_AGS
+
+    body = Body.objects.get(ags=SCALE_AGS)
+    references = list(
+        Paper.objects.filter(body=body, public=True).order_by("-pk").values_list("reference", flat=True)[:200]
+    )
+    paths = [
+        "/vorlagen/",
+        "/vorlagen/?state=decided",
+        "/sitzungen/",
+        "/personen/",
+        "/gremien/",
+        f"/oparl/v1.1/body/{body.pk}/papers/",
+        f"/oparl/v1.1/body/{body.pk}/agenda-items/?page=7",
+    ]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-scale-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_COOKIES": "0",
+    }
+    environment.pop("RATSBUCH_TESTING", None)
+    # Production settings serve hashed static names from a manifest: collect them first.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}", "council.wsgi"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/vorlagen/", timeout=60).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        worker = _worker_of(server.pid)
+        samples = []
+        for index in range(requests):
+            # Every other request a different Vorlage page, the others the lists in turn.
+            path = f"/vorlagen/{references[index % len(references)]}/" if index % 2 else paths[index // 2 % len(paths)]
+            urllib.request.urlopen(base + path, timeout=120).read()
+            if index in (99, requests // 2 - 1, requests - 1):
+                samples.append((index + 1, _rss_mb(worker)))
+        first = samples[0][1]
+        _row(
+            f"gunicorn worker RSS over {requests} requests",
+            "   ".join(f"{count}: {mb:.1f} MB" for count, mb in samples)
+            + f"   (growth after 100: {samples[-1][1] - first:+.1f} MB)",
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _worker_of(master: int) -> int:
+    for _ in range(50):
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise SystemExit("gunicorn started no worker")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def connection_label(postgres: bool) -> str:
@@ -237,9 +366,13 @@ def _pdf(timer: Timer, folder: Path, paper, bare: float) -> None:
         finders.get_finder.cache_clear()
         static, _queries, _timings = timer.measure("/static/same-size.pdf")
     finders.get_finder.cache_clear()
-    _row(f"cached PDF ({len(content)} bytes)", f"{cached:9.2f} ms")
+    with override_settings(RATSBUCH_X_ACCEL_REDIRECT="/protected-media/"):
+        accel, _queries, _timings = timer.measure(path)
+    _row(f"cached PDF ({len(content)} bytes), streamed by Django", f"{cached:9.2f} ms")
+    _row("cached PDF, X-Accel-Redirect (nginx sends the bytes)", f"{accel:9.2f} ms")
     _row("static file of the same size", f"{static:9.2f} ms")
-    _row("cached PDF throughput / static file", f"{static / cached:9.3f}      (target >= 0.5)")
+    _row("cached PDF throughput / static file (streamed)", f"{static / cached:9.3f}      (target >= 0.5)")
+    _row("cached PDF throughput / static file (X-Accel)", f"{static / accel:9.3f}      (target >= 0.5)")
 
 
 def _search(timer: Timer) -> None:

@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +47,11 @@ class TrackingQuerySet(models.QuerySet):
         actor = actor_for(user)
         if actor.is_office:
             return self.all()
-        readable = Q(paper__in=Paper.objects.visible_to(user).values("pk")) & (
-            Q(decision__isnull=True) | Q(decision__in=Decision.objects.visible_to(user).values("pk"))
+        # EXISTS on the row's own keys rather than IN over every readable row: inside a
+        # correlated subquery (OParl's modified of a Paper) PostgreSQL would build the IN set
+        # again for each outer row.
+        readable = Exists(Paper.objects.visible_to(user).filter(pk=OuterRef("paper_id"))) & (
+            Q(decision__isnull=True) | Exists(Decision.objects.visible_to(user).filter(pk=OuterRef("decision_id")))
         )
         if actor.unit_ids and (actor.is_clerk or actor.is_head):
             readable |= Q(responsible_unit_id__in=actor.unit_ids)

@@ -13,11 +13,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from council import page_cache
 from council.roles import actor_for
 from resolutions.downloads import checked_file_response
 from resolutions.filters import PaperFilter
 from resolutions.models import Attachment, Paper, ProgressReport, Tracking
-from resolutions.queries import beratungsfolge_of, timeline_of
+from resolutions.queries import beratungsfolge_of, public_paper_version, timeline_of
 from resolutions.workflow import allowed_transitions, can_edit, can_view_draft
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,20 @@ def paper_detail(request, reference):
         The :class:`~resolutions.workflow.Transition` steps the user may take now: the buttons.
     ``may_edit``
         Whether to offer "Edit" and "Attachments": the user may change this draft.
+
+    An anonymous reader's page comes from the page cache (:mod:`council.page_cache`) under
+    the Vorlage's public version (:func:`resolutions.queries.public_paper_version`).
     """
+    version = public_paper_version(reference) if page_cache.is_cacheable(request) else None
+    return page_cache.cached_page(
+        request,
+        "paper_detail",
+        version[1] if version else None,
+        lambda extra: _paper_detail(request, reference, extra),
+    )
+
+
+def _paper_detail(request, reference, extra: dict):
     # Looked up by name so that resolutions does not import alliances, which depends on it.
     alliance_membership_model = apps.get_model("alliances", "AllianceMembership")
     papers = (
@@ -172,6 +186,7 @@ def paper_detail(request, reference):
         "cosignatures": cosignatures,
         "transitions": allowed_transitions(paper, request.user),
         "may_edit": can_edit(paper, request.user),
+        **extra,
     }
     return render(request, "resolutions/paper_detail.html", context)
 

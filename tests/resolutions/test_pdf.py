@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -56,7 +57,16 @@ def is_subsequence(needle: list[str], haystack: list[str]) -> tuple[bool, str]:
 
 
 def get_pdf(client, paper):
-    return client.get(reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}))
+    """The response, a streamed file read into `content` (an anonymous reader's PDF comes from storage)."""
+    response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}))
+    if response.streaming:
+        # Reading it to the end closes it (the test client's wrapper), as a server would.
+        data = b"".join(response.streaming_content)
+        read = HttpResponse(data, status=response.status_code)
+        for header, value in response.items():
+            read[header] = value
+        return read
+    return response
 
 
 def fonts_of(data: bytes) -> dict[str, dict]:
@@ -381,3 +391,57 @@ def test_an_antrag_names_the_fraktion_that_moved_it(client, released, faction):
     released.originator_organizations.add(faction)
     text = pdf.pdf_text(get_pdf(client, released).content)
     assert f"Beantragt von: {faction.name}" in text  # German, the default language
+
+
+# --- handing the file over ----------------------------------------------------------------
+def test_anonymous_pdf_is_streamed_from_storage_by_the_vorlages_version(
+    client, released, render_counter, django_assert_max_num_queries
+):
+    get_pdf(client, released)
+
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": released.reference}))
+
+    assert response.streaming
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="Vorlage-{released.reference}.pdf"'
+    assert "private" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert len(render_counter) == 1
+
+
+def test_x_accel_redirect_hands_the_stored_file_to_nginx(client, released, settings):
+    settings.RATSBUCH_X_ACCEL_REDIRECT = "/protected-media/"
+
+    response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": released.reference}))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Type"] == "application/pdf"
+    location = response["X-Accel-Redirect"]
+    assert location.startswith("/protected-media/pdf-cache/")
+    stored = Path(settings.MEDIA_ROOT) / location.removeprefix("/protected-media/")
+    assert stored.read_bytes().startswith(b"%PDF")
+
+
+def test_x_accel_redirect_only_after_the_permission_check(client, released, draft, settings):
+    settings.RATSBUCH_X_ACCEL_REDIRECT = "/protected-media/"
+    released.public = False
+    released.save()
+
+    for paper in (released, draft):
+        response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}))
+        assert response.status_code == 404
+        assert "X-Accel-Redirect" not in response
+
+
+def test_a_logged_in_readers_pdf_is_not_the_public_file(client, clerk, released, settings):
+    settings.RATSBUCH_X_ACCEL_REDIRECT = "/protected-media/"
+    AttachmentFactory(paper=released, name="Vertrauliche Kalkulation", public=False)
+    get_pdf(client, released)
+    client.force_login(clerk)
+
+    response = get_pdf(client, released)
+
+    assert "X-Accel-Redirect" not in response
+    assert "Vertrauliche Kalkulation" in pdftotext(response.content)
