@@ -100,7 +100,7 @@ class RecordKeeping:
         """Our object for an OParl id, if it was imported as one of `model`."""
         if not oparl_id:
             return None
-        oparl_id = self.crawl.aliases.get(oparl_id, oparl_id) if self.crawl else oparl_id
+        oparl_id = self.crawl.alias(oparl_id) if self.crawl else oparl_id
         record = self._record(oparl_id)
         if record is None:
             return None
@@ -127,7 +127,7 @@ class RecordKeeping:
 
     def _refs(self, obj: dict, kind: str) -> Refs:
         parent = {}
-        for parent_type, (parent_id, _field, position) in self.crawl.parents.get(obj["id"], {}).items():
+        for parent_type, (parent_id, _field, position) in self.crawl.parents_of(obj["id"]).items():
             parent[parent_type] = parent_id
             parent[f"{parent_type}.position"] = position
         return Refs(resolve=self._resolve, body=self.body, parent=parent)

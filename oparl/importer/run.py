@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -35,6 +35,7 @@ from .papers import PaperWriters
 from .progress import Progress
 from .records import DECISION_SUFFIX, MODELS, Outcome, Record, RecordKeeping
 from .report import Report
+from .store import Marks, PkSet, RecordMap, Store
 
 logger = logging.getLogger(__name__)
 # Objects written in one transaction (each still in its own savepoint).
@@ -56,6 +57,18 @@ class Result:
     counts: dict[str, Counter] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
     report: Report | None = None
+
+
+def _batches(objects, size: int):
+    """`objects` in lists of `size` (a `TypeList` is read from the store a chunk at a time)."""
+    batch = []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _reason(error: Exception) -> str:
@@ -106,19 +119,22 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         self.problems: list[dict] = self.report.kept
         self.import_run: ImportRun | None = None
         self.progress = Progress(progress)
-        self.records: dict[str, Record] = {}
+        # The maps that grow with the number of objects are tables of a throwaway SQLite file.
+        self.store = Store()
+        self.records = RecordMap(self.store, Record)
         self.instances: OrderedDict = OrderedDict()  # (model, pk) -> row, see RecordKeeping._keep
         self._kept: list = []  # the rows the object being written put there: forgotten if it fails
         self.content_types = {kind: ContentType.objects.get_for_model(model) for kind, model in MODELS.items()}
         self.crawl: Crawl | None = None
         self.body: Body | None = None
-        self.touched_papers: set[int] = set()
+        self.touched_papers = PkSet(self.store)
         # What the object being written remembers or forgets; it reaches `records` only if its savepoint commits.
         self._pending: dict[str, Record | None] = {}
         self.last_instance = None
-        self.agenda_positions: dict[str, int] = {}
+        self.agenda_positions = Marks(self.store, "position")
         self.later_parents: dict[int, str] = {}
-        self._consultation_by_item: dict[str | None, str] | None = None
+        self._consultation_by_item = Marks(self.store, "consultation")
+        self._consultations_marked = False
         # Another Ratsbuch serves the Vorlage itself, rendered from the data imported anyway, as mainFile.
         self.source_is_ratsbuch = False
         # The municipality's own result wordings (admin), folded: they win over the built-in ones.
@@ -126,6 +142,12 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
 
     # --- the run ------------------------------------------------------------------------
     def run(self) -> Result:
+        try:
+            return self._run()
+        finally:
+            self.store.close()
+
+    def _run(self) -> Result:
         started = timezone.now()
         resumed = None if self.options.full or self.options.modified_since else interrupted_run(self.url)
         since = None
@@ -157,6 +179,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
                 # An incremental run does not fetch again what only a URL refers to; a full one does.
                 known=(lambda oparl_id: False) if self.options.full else (lambda oparl_id: oparl_id in self.records),
                 stdout=self.stdout,
+                store=self.store,
             )
             for problem in self.crawl.problems:
                 self._problem(problem.type, problem.id, problem.reason)
@@ -220,15 +243,16 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         return mapping.text(system, "product", "name") == RATSBUCH
 
     def _load_records(self) -> None:
-        self.records = {
-            row.oparl_id: Record(row.content_type_id, row.object_id, row.source_modified)
-            for row in ImportedObject.objects.all()
-        }
+        self.records.load(
+            ImportedObject.objects.values_list("oparl_id", "content_type_id", "object_id", "source_modified").iterator(
+                chunk_size=2000
+            )
+        )
 
     def _import_body(self) -> None:
         crawl = self.crawl
         body_id = crawl.body["id"]
-        self._each("Body", [crawl.objects[body_id]], self._body)
+        self._each("Body", [crawl.get(body_id)], self._body)
         self.body = self._resolve(body_id, Body)
         if self.body is None:
             # Nothing of this body can be written without it; its problem is reported already.
@@ -247,36 +271,47 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             self._simple("Membership", Membership, council_fields.membership_fields),
         )
         self._each("Meeting", crawl.of_type("Meeting"), self._meeting)
-        self.agenda_positions = self._agenda_positions()
+        self._agenda_positions()
         self._each("AgendaItem", crawl.of_type("AgendaItem"), self._agenda_item)
         self._each("Paper", crawl.of_type("Paper"), self._paper)
         self._each("Consultation", crawl.of_type("Consultation"), self._consultation)
-        items_with_result = [
-            obj for obj in crawl.of_type("AgendaItem") if not obj.get("deleted") and obj["id"] in self.records
-        ]
-        self._consultation_by_item = None
-        self._each("Decision", items_with_result, self._decision, key=lambda obj: obj["id"] + DECISION_SUFFIX)
+        self._consultation_by_item.clear()
+        self._consultations_marked = False
+        # Only the items written have a decision; the others are passed over, uncounted.
+        self._each(
+            "Decision",
+            crawl.of_type("AgendaItem"),
+            self._decision,
+            key=lambda obj: obj["id"] + DECISION_SUFFIX,
+            only=lambda obj: not obj.get("deleted") and obj["id"] in self.records,
+        )
         self._each("File", crawl.of_type("File"), self._file)
         self._paper_states()
 
     # --- one object at a time -------------------------------------------------------------
-    def _each(self, kind: str, objects: list[dict], write, *, key=None) -> None:
+    def _each(self, kind: str, objects, write, *, key=None, only=None) -> None:
+        """Write `objects` (a list, or a `TypeList` from the store) with `write`, but those `only` refuses."""
         # Committed in batches: one transaction per object costs a disk flush each (most of the time
         # of an import on SQLite), and a run stopped half-way keeps every batch committed before.
         self.progress.begin(kind, len(objects))
         size = FILE_BATCH_SIZE if kind == "File" else BATCH_SIZE
-        for start in range(0, len(objects), size):
-            batch = objects[start : start + size]
+        for batch in _batches(objects, size):
+            read = len(batch)
+            if only is not None:
+                batch = [obj for obj in batch if only(obj)]
             if kind == "File":
                 self._download_ahead(batch)
             with transaction.atomic():
                 self._each_in_batch(kind, batch, write, key=key)
-            self.progress.advance(len(batch))
+            self.progress.advance(read)
             if self.import_run is not None:
                 # What is done so far, for the admin and for a run that has to continue later.
                 ImportRun.objects.filter(pk=self.import_run.pk).update(
                     counts={name: dict(counter) for name, counter in self.counts.items()}
                 )
+            for connection in connections.all(initialized_only=True):
+                # With DEBUG on (a worker under `make run`), Django logs every query: not for a run's length.
+                connection.queries_log.clear()
         self.progress.end()
 
     def _each_in_batch(self, kind: str, objects: list[dict], write, *, key=None) -> None:
@@ -296,8 +331,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
                     logger.warning("OParl import of %s failed", oparl_id, exc_info=True)
                 self._problem(kind, oparl_id, _reason(error))
                 outcome = Outcome.FAILED
-                for key in self._kept:  # rolled back: what memory holds of them is no longer so
-                    self.instances.pop(key, None)
+                for kept in self._kept:  # rolled back: what memory holds of them is no longer so
+                    self.instances.pop(kept, None)
             else:
                 for pending_id, record in self._pending.items():
                     if record is None:
