@@ -11,6 +11,7 @@ The writing of each type is in the modules named after them (`council_objects`, 
 
 import datetime
 import logging
+import time
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -49,6 +50,8 @@ class Options:
     modified_since: datetime.datetime | None = None
     full: bool = False
     limit_pages: int | None = None
+    # The run to write into: one queued from the admin (`oparl.services.import_run_enqueue`).
+    run_id: int | None = None
 
 
 @dataclass
@@ -83,13 +86,19 @@ def _reason(error: Exception) -> str:
 
 def last_run_start(system_url: str) -> datetime.datetime | None:
     """When the last finished run against this endpoint began: the next run's modified_since."""
-    run = ImportRun.objects.filter(system_url=system_url, finished_at__isnull=False).order_by("-started_at").first()
+    finished = ImportRun.objects.filter(system_url=system_url, finished_at__isnull=False)
+    run = finished.order_by("-started_at", "-pk").first()
     return run.started_at if run else None
 
 
-def interrupted_run(system_url: str) -> ImportRun | None:
-    """The latest run against this endpoint if it stopped before it finished (and none finished since)."""
-    latest = ImportRun.objects.filter(system_url=system_url).order_by("-started_at").first()
+def interrupted_run(system_url: str, *, besides: int | None = None) -> ImportRun | None:
+    """The latest run against this endpoint if it stopped before it finished (and none finished since).
+
+    `besides`: a run queued to do the work, which is not the one to continue.
+    """
+    # A run still waiting in the queue has not begun anything to continue.
+    runs = ImportRun.objects.filter(system_url=system_url).exclude(pk=besides).exclude(state=ImportRun.State.QUEUED)
+    latest = runs.order_by("-started_at", "-pk").first()
     return latest if latest is not None and latest.finished_at is None else None
 
 
@@ -118,6 +127,7 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         # The first problems whole (the report counts all of them): the same list as `report.kept`.
         self.problems: list[dict] = self.report.kept
         self.import_run: ImportRun | None = None
+        self._clock, self._written_before = time.monotonic(), 0
         self.progress = Progress(progress)
         # The maps that grow with the number of objects are tables of a throwaway SQLite file.
         self.store = Store()
@@ -144,12 +154,27 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
     def run(self) -> Result:
         try:
             return self._run()
+        except BaseException as error:
+            if self.import_run is not None:
+                # The admin shows why; the next run continues this one (it has no end).
+                ImportRun.objects.filter(pk=self.import_run.pk).update(
+                    state=ImportRun.State.FAILED, error=_reason(error)[:2000], heartbeat=timezone.now()
+                )
+            raise
         finally:
             self.store.close()
 
     def _run(self) -> Result:
         started = timezone.now()
-        resumed = None if self.options.full or self.options.modified_since else interrupted_run(self.url)
+        queued = ImportRun.objects.get(pk=self.options.run_id) if self.options.run_id else None
+        if queued is not None:
+            self.import_run = queued
+            started = queued.started_at
+        resumed = (
+            None
+            if self.options.full or self.options.modified_since
+            else interrupted_run(self.url, besides=queued.pk if queued else None)
+        )
         since = None
         if resumed is not None:
             # Continue the run that stopped: the same window, so that nothing changed during the
@@ -161,13 +186,31 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         bodies = self._bodies(entry)
         self.source_is_ratsbuch = self._is_ratsbuch(entry)
         if resumed is not None:
-            run = resumed
-            self._say(gettext("Continuing import run %d, which stopped before it finished.") % run.pk)
-            for kind, counts in (run.counts or {}).items():
+            self._say(gettext("Continuing import run %d, which stopped before it finished.") % resumed.pk)
+            for kind, counts in (resumed.counts or {}).items():
                 self.counts[kind].update(counts)
+        if queued is not None:
+            run = queued
+            if resumed is not None:
+                # The run queued does the work of the one that stopped, which it supersedes.
+                run.started_at = resumed.started_at
+            run.modified_since, run.state, run.heartbeat = since, ImportRun.State.RUNNING, timezone.now()
+            run.save(update_fields=["started_at", "modified_since", "state", "heartbeat"])
+        elif resumed is not None:
+            run = resumed
+            run.state, run.error = ImportRun.State.RUNNING, ""
+            run.save(update_fields=["state", "error"])
         else:
-            run = ImportRun.objects.create(system_url=self.url, started_at=started, modified_since=since)
+            run = ImportRun.objects.create(
+                system_url=self.url,
+                started_at=started,
+                modified_since=since,
+                state=ImportRun.State.RUNNING,
+                heartbeat=timezone.now(),
+            )
         self.import_run = run
+        self._clock = time.monotonic()
+        self._written_before = sum(sum(counter.values()) for counter in self.counts.values())
         self._load_records()
         params = {"modified_since": since.isoformat()} if since else None
         for body in bodies:
@@ -192,6 +235,8 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
         return Result(run=run, counts=self.counts, problems=self.problems, report=self.report)
 
     def _store(self, run: ImportRun) -> None:
+        run.state, run.error, run.heartbeat = ImportRun.State.FINISHED, "", timezone.now()
+        run.progress = {**self._progress(), "left": 0}
         run.counts = {kind: dict(counter) for kind, counter in self.counts.items()}
         run.problems = self.problems
         run.report = self.report.as_dict()
@@ -307,7 +352,9 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             if self.import_run is not None:
                 # What is done so far, for the admin and for a run that has to continue later.
                 ImportRun.objects.filter(pk=self.import_run.pk).update(
-                    counts={name: dict(counter) for name, counter in self.counts.items()}
+                    counts={name: dict(counter) for name, counter in self.counts.items()},
+                    progress=self._progress(),
+                    heartbeat=timezone.now(),
                 )
             for connection in connections.all(initialized_only=True):
                 # With DEBUG on (a worker under `make run`), Django logs every query: not for a run's length.
@@ -342,6 +389,23 @@ class Importer(CouncilObjectWriters, PaperWriters, FileWriters, RecordKeeping):
             self._pending = {}
             if outcome is not None:
                 self.counts[kind][outcome] += 1
+
+    def _rate(self) -> float:
+        """Objects a second written by this process so far (a continued run's earlier share not counted)."""
+        written = sum(sum(counter.values()) for counter in self.counts.values()) - self._written_before
+        return round(written / max(time.monotonic() - self._clock, 1e-3), 1)
+
+    def _progress(self) -> dict:
+        progress = self.progress
+        rate = progress.done / max(progress.clock() - progress.started, 1e-3)
+        left = (progress.total - progress.done) / rate if rate else 0
+        return {
+            "type": progress.kind,
+            "done": progress.done,
+            "total": progress.total,
+            "rate": self._rate(),
+            "left": int(left),
+        }
 
     def _problem(self, kind: str, oparl_id: str, reason: str) -> None:
         self.report.add(Problem(kind, oparl_id, reason).as_dict())

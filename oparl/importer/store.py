@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # SQLite's page cache for the store, in KiB (negative cache_size counts KiB).
-CACHE_KIB = 8 * 1024
+CACHE_KIB = 2 * 1024
 # Rows read at a time when a table is walked.
 CHUNK = 500
 # Positions above this are "not in a body list": they sort after every listed object, as found.
