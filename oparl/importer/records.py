@@ -38,7 +38,7 @@ MODELS: dict[str, type[models.Model]] = {
 }
 # Rows kept in memory for the references to them: enough for the organizations, people and
 # meetings every Vorlage refers to, bounded so that memory stays flat however large the body.
-INSTANCE_CACHE_SIZE = 5000
+INSTANCE_CACHE_SIZE = 1000
 # The key under which a decision read from an agenda item is remembered: OParl has no
 # Decision object, so it borrows the agenda item's id.
 DECISION_SUFFIX = "#decision"
