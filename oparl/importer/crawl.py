@@ -135,6 +135,7 @@ class Crawl:
         # that our rows (and the lists we serve, ordered by key) keep the source's order.
         self.listed = 0
         self.found = 0
+        self.redirects = 0  # most servers never redirect: then nobody need ask the store
 
     def close(self) -> None:
         if self.own_store:
@@ -182,6 +183,8 @@ class Crawl:
 
     def alias(self, oparl_id: str) -> str:
         """The id the server answered with for one referred to (the same if it did not redirect)."""
+        if not self.redirects:
+            return oparl_id
         row = self.store.one("SELECT target FROM aliases WHERE id = ?", (oparl_id,))
         return row[0] if row else oparl_id
 
@@ -244,6 +247,7 @@ class Crawl:
             (answered, oparl_id),
         )
         self.store.run("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (oparl_id, answered))
+        self.redirects += 1
 
     @staticmethod
     def _merge(kept: dict, other: dict) -> None:

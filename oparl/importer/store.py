@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from pathlib import Path
 CACHE_KIB = 2 * 1024
 # Rows read at a time when a table is walked.
 CHUNK = 500
+# Records kept in memory as well, the most recently used (a bounded cache in front of the table).
+RECENT = 2000
 # Positions above this are "not in a body list": they sort after every listed object, as found.
 UNLISTED = 1 << 40
 
@@ -135,10 +138,13 @@ class RecordMap:
 
     def __init__(self, store: Store, record_type):
         self.store, self.record_type = store, record_type
+        # The records read most (the organizations and the Vorlage every step refers to), bounded.
+        self.recent: OrderedDict = OrderedDict()
 
     def load(self, rows) -> None:
         """Fill from (oparl_id, content_type_id, object_id, source_modified) rows, replacing what was there."""
         self.store.run("DELETE FROM records")
+        self.recent.clear()
         batch = []
         for oparl_id, content_type, object_id, modified in rows:
             batch.append((oparl_id, content_type, object_id, modified.isoformat() if modified else None))
@@ -152,19 +158,31 @@ class RecordMap:
             self.store.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", batch)
 
     def get(self, oparl_id: str):
+        if oparl_id in self.recent:
+            self.recent.move_to_end(oparl_id)
+            return self.recent[oparl_id]
         row = self.store.one("SELECT content_type, object_id, modified FROM records WHERE id = ?", (oparl_id,))
-        return self.record_type(row[0], row[1], _moment(row[2])) if row else None
+        record = self.record_type(row[0], row[1], _moment(row[2])) if row else None
+        self._remember(oparl_id, record)
+        return record
+
+    def _remember(self, oparl_id: str, record) -> None:
+        self.recent[oparl_id] = record
+        if len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
 
     def __contains__(self, oparl_id: str) -> bool:
-        return self.store.one("SELECT 1 FROM records WHERE id = ?", (oparl_id,)) is not None
+        return self.get(oparl_id) is not None
 
     def __setitem__(self, oparl_id: str, record) -> None:
         modified = record.source_modified.isoformat() if record.source_modified else None
         self._insert([(oparl_id, record.content_type_id, record.object_id, modified)])
+        self._remember(oparl_id, record)
 
     def pop(self, oparl_id: str, default=None):
         record = self.get(oparl_id)
         self.store.run("DELETE FROM records WHERE id = ?", (oparl_id,))
+        self.recent.pop(oparl_id, None)
         return record if record is not None else default
 
     def __len__(self) -> int:

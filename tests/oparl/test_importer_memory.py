@@ -10,7 +10,7 @@ import tracemalloc
 
 import pytest
 
-from oparl.importer import records
+from oparl.importer import records, store
 from oparl.importer.client import OParlClient
 from oparl.importer.run import Importer, Options, import_oparl
 from tests.oparl.endpoints import GeneratedEndpoint
@@ -30,6 +30,7 @@ def _retained(monkeypatch, papers: int) -> tuple[int, int, dict]:
         gc.collect()
         seen["bytes"] = tracemalloc.get_traced_memory()[0] - seen["start"]
         seen["instances"], seen["records"] = len(importer.instances), len(importer.records)
+        seen["recent"] = len(importer.records.recent)
         seen["kept"], seen["total"] = len(importer.report.kept), importer.report.total
         return states(importer)
 
@@ -47,6 +48,7 @@ def _retained(monkeypatch, papers: int) -> tuple[int, int, dict]:
 @pytest.mark.django_db
 def test_retained_memory_does_not_grow_with_the_number_of_objects(monkeypatch):
     monkeypatch.setattr(records, "INSTANCE_CACHE_SIZE", CACHE)
+    monkeypatch.setattr(store, "RECENT", CACHE)
     _retained(monkeypatch, 5)  # once for what the first run of a process sets up (caches, imports)
     small_objects, small_bytes, _small = _retained(monkeypatch, 30)
     large_objects, large_bytes, large = _retained(monkeypatch, 120)
@@ -55,5 +57,6 @@ def test_retained_memory_does_not_grow_with_the_number_of_objects(monkeypatch):
     assert per_object < MAX_BYTES_PER_OBJECT, (small_objects, small_bytes, large_objects, large_bytes)
     # The maps that grow with the body are in the store, not in memory.
     assert large["instances"] <= CACHE
+    assert large["recent"] <= CACHE
     assert large["records"] >= 0.9 * large_objects  # all but the files, which are not downloaded here
     assert large["kept"] == large["total"]  # a few problems, far below the bound
