@@ -223,7 +223,8 @@ class Crawl:
             if backref and not child.get(backref):
                 child[backref] = parent_id
             self.add(child, target)
-        elif child_id not in self:
+        else:
+            # Noted even if found already: `missing()` leaves out what was found, by then or later.
             self.store.run("INSERT OR IGNORE INTO wanted (id, type) VALUES (?, ?)", (child_id, target))
         if backref or name in ("mainFile", "auxiliaryFile") or (parent_type, name) in POSITIONED:
             self.store.run(
