@@ -1,11 +1,22 @@
-"""The OParl records in the admin, read-only: the API and the importer write them, nobody by hand."""
+"""The OParl records in the admin, read-only: the API and the importer write them, nobody by hand.
 
-from django.contrib import admin
+The one thing done here: the office starts an import run, which a background task carries out.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from council.roles import OFFICE_ONLY_MESSAGE, actor_for
+
+from .forms import ImportStartForm
 from .models import ImportedObject, ImportRun, Tombstone
+from .services import active_run, import_run_enqueue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,11 +48,89 @@ class ImportedObjectAdmin(ReadOnlyAdmin):
     search_fields = ["oparl_id"]
 
 
+# While a run is queued or at work its pages reload themselves this often (seconds).
+REFRESH_SECONDS = 5
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["system_url", "started_at", "finished_at", "modified_since", "problem_count"]
-    fields = ["system_url", "started_at", "finished_at", "modified_since", "counts_table", "report_table"]
+    """The runs, read-only; the office (and administrators) start one from here, as a background task."""
+
+    list_display = ["system_url", "state", "started_at", "finished_at", "progress_line", "problem_count"]
+    list_filter = ["state"]
+    fields = [
+        "system_url",
+        "state",
+        "progress_line",
+        "heartbeat",
+        "error",
+        "started_at",
+        "finished_at",
+        "modified_since",
+        "counts_table",
+        "report_table",
+    ]
     readonly_fields = fields
+    change_list_template = "admin/oparl/importrun/change_list.html"
+    change_form_template = "admin/oparl/importrun/change_form.html"
+
+    def get_urls(self):
+        start = path("start/", self.admin_site.admin_view(self.start_view), name="oparl_importrun_start")
+        return [start, *super().get_urls()]
+
+    def start_view(self, request):
+        """Start an import (the office and administrators): the form, then the run's page."""
+        if not actor_for(request.user).is_office:
+            raise PermissionDenied(OFFICE_ONLY_MESSAGE)
+        form = ImportStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = import_run_enqueue(
+                    url=form.cleaned_data["url"],
+                    body=form.cleaned_data["body"],
+                    full=form.cleaned_data["full"],
+                    files=form.cleaned_data["files"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Import run %d is queued; this page shows how far it is.") % run.pk)
+                return redirect("admin:oparl_importrun_change", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Start an OParl import"),
+            "form": form,
+            "running": active_run(),
+        }
+        return TemplateResponse(request, "admin/oparl/importrun/start.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "may_start": actor_for(request.user).is_office,
+            "refresh": REFRESH_SECONDS if active_run() is not None else None,
+        }
+        return super().changelist_view(request, extra_context={**extra, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        active = run is not None and run.state in (ImportRun.State.QUEUED, ImportRun.State.RUNNING)
+        extra = {"refresh": REFRESH_SECONDS if active else None}
+        return super().change_view(request, object_id, form_url, extra_context={**extra, **(extra_context or {})})
+
+    @admin.display(description=_("progress"))
+    def progress_line(self, run):
+        progress = run.progress or {}
+        if not progress.get("type"):
+            return "–"
+        left = int(progress.get("left") or 0)
+        return _("%(type)s %(done)d of %(total)d, %(rate).0f objects/s, %(left)s left") % {
+            "type": progress["type"],
+            "done": progress.get("done", 0),
+            "total": progress.get("total", 0),
+            "rate": progress.get("rate") or 0,
+            "left": f"{left // 60}:{left % 60:02d}",
+        }
 
     @admin.display(description=_("problems"))
     def problem_count(self, run):

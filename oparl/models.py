@@ -82,6 +82,12 @@ class ImportedObject(models.Model):
 class ImportRun(models.Model):
     """One run of `import_oparl` against an endpoint: when, how much, and what went wrong."""
 
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("failed")
+
     system_url = models.URLField(_("endpoint"), max_length=1000, help_text=_("The OParl System object read."))
     started_at = models.DateTimeField(
         _("started at"), help_text=_("When the run began; the next run's modified_since.")
@@ -99,6 +105,22 @@ class ImportRun(models.Model):
         blank=True,
         help_text=_("What could not be imported or was repaired, and why (the first 10,000)."),
     )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=State.choices,
+        default=State.RUNNING,
+        help_text=_("Queued (started from the admin, waiting for a worker), running, finished or failed."),
+    )
+    # {"type": "Paper", "done": 500, "total": 4000, "rate": 231.5, "left": 15}: the type being written,
+    # the rate of the whole run in objects a second, the seconds left for the type.
+    progress = models.JSONField(
+        _("progress"), default=dict, blank=True, help_text=_("The type being written, how far, how fast.")
+    )
+    heartbeat = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True, help_text=_("When the run last reported its progress.")
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the run stopped, if it failed."))
     # {"total": n, "groups": [{"type", "kind", "count", "examples": [{"id", "reason"}]}], "failed_files": [...]}
     report = models.JSONField(
         _("report"),

@@ -4,23 +4,28 @@ Numbers here are for comparison between commits on the same machine, never asser
 tests. Each benchmark prints the median and the spread of several rounds.
 
     .venv/bin/python -m tests.bench [--papers N] [--rounds N] [--import-papers N] [--only-import]
+                                    [--no-import-memory]
 
-The last benchmark imports a generated OParl 1.1 endpoint (`tests/oparl/endpoints.py`, served
+The import benchmark imports a generated OParl 1.1 endpoint (`tests/oparl/endpoints.py`, served
 in memory, files included) and prints the import rate in objects per second and the growth of
-the process's peak memory.
+the process's peak memory; then it imports a quarter of that and the whole again, each in a fresh
+process with tracemalloc on, and prints both processes' peak resident memory and tracemalloc's
+peak, and the growth per object between the two sizes (memory flat: a few bytes an object).
 """
 
 import argparse
+import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-def _setup(database: Path, media: Path) -> None:
+def _setup(database: Path, media: Path, *, demo: bool = True) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["RATSBUCH_MEDIA_ROOT"] = str(media)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "council.settings")
@@ -31,7 +36,8 @@ def _setup(database: Path, media: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    if demo:
+        call_command("load_demo", verbosity=0)
 
 
 def _measure(label: str, action, rounds: int) -> float:
@@ -57,11 +63,22 @@ def main(argv: list[str] | None = None) -> int:
         help="Vorlagen of the generated OParl endpoint (4000: 23,122 objects)",
     )
     parser.add_argument("--only-import", action="store_true", help="run only the import benchmark")
+    parser.add_argument(
+        "--no-import-memory", action="store_true", help="leave out the import's memory at two sizes (two more runs)"
+    )
+    parser.add_argument("--import-memory-run", type=int, help=argparse.SUPPRESS)  # one traced run, JSON on stdout
     args = parser.parse_args(argv)
+    if args.import_memory_run:
+        with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
+            _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media", demo=False)
+            print(json.dumps(_import_traced(args.import_memory_run)))
+        return 0
     if args.only_import:
         with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
             _setup(Path(folder) / "bench.sqlite3", Path(folder) / "media")
             _bench_import(args.import_papers)
+        if not args.no_import_memory:
+            _bench_import_memory(args.import_papers)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="ratsbuch-bench-") as folder:
@@ -123,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             _bench_pdf(client, Path(folder), args.rounds)
         _bench_import(args.import_papers)
         _bench_invitations(max(3, args.rounds // 5))
+    if not args.no_import_memory:
+        _bench_import_memory(args.import_papers)
     return 0
 
 
@@ -133,23 +152,81 @@ def _bench_import(papers: int) -> None:
     """
     from oparl.importer.client import OParlClient
     from oparl.importer.run import Options, import_oparl
-    from tests.oparl.endpoints import GeneratedEndpoint
 
-    scale = papers / 4000
-    endpoint = GeneratedEndpoint(papers=papers, persons=max(1, int(200 * scale)), meetings=max(1, int(500 * scale)))
+    endpoint = _endpoint(papers)
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     written = sum(
         count for counter in result.counts.values() for outcome, count in counter.items() if outcome != "skipped"
     )
     print(
         f"OParl import of a generated endpoint: {written} objects ({endpoint.object_count} expected) in {seconds:.1f} s"
-        f" = {written / seconds:.0f} objects/s (target >= 200); peak memory {peak_after:.0f} MB"
+        f" = {written / seconds:.0f} objects/s (target >= 200; {written / cpu:.0f} per CPU second);"
+        f" peak memory {peak_after:.0f} MB"
         f" (+{peak_after - peak_before:.0f} MB); {result.run.report.get('total', 0)} problems"
         f" in {len(result.run.report.get('groups', []))} kinds"
+    )
+
+
+def _endpoint(papers: int):
+    from tests.oparl.endpoints import GeneratedEndpoint
+
+    scale = papers / 4000
+    return GeneratedEndpoint(papers=papers, persons=max(1, int(200 * scale)), meetings=max(1, int(500 * scale)))
+
+
+def _import_traced(papers: int) -> dict:
+    """One import in this (fresh) process with tracemalloc on: its peaks. The rate is slowed by the tracing."""
+    import tracemalloc
+
+    from oparl.importer.client import OParlClient
+    from oparl.importer.run import Options, import_oparl
+
+    endpoint = _endpoint(papers)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start(1)
+    started, cpu = time.perf_counter(), time.process_time()
+    import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "objects": endpoint.object_count,
+        "seconds": seconds,
+        "cpu": cpu,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_before_mb": rss_before,
+        "traced_peak_mb": peak / 1024 / 1024,
+    }
+
+
+def _bench_import_memory(papers: int) -> None:
+    """The import's memory at a quarter of the size and at the whole, each in a fresh process."""
+    runs = []
+    for size in (max(1, papers // 4), papers):
+        output = subprocess.run(
+            [sys.executable, "-m", "tests.bench", "--import-memory-run", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        run = json.loads(output.strip().splitlines()[-1])
+        runs.append(run)
+        print(
+            f"OParl import, memory at {run['objects']} objects: peak RSS {run['rss_mb']:.0f} MB"
+            f" (+{run['rss_mb'] - run['rss_before_mb']:.0f} MB during the import), tracemalloc peak"
+            f" {run['traced_peak_mb']:.1f} MB; {run['objects'] / run['cpu']:.0f} objects per CPU second (traced)"
+        )
+    small, large = runs
+    extra = large["objects"] - small["objects"]
+    per_object = (large["traced_peak_mb"] - small["traced_peak_mb"]) * 1024 * 1024 / extra
+    rss_per_object = (large["rss_mb"] - small["rss_mb"]) * 1024 * 1024 / extra
+    print(
+        f"OParl import, memory growth from {small['objects']} to {large['objects']} objects:"
+        f" tracemalloc peak {per_object:+.0f} bytes/object, peak RSS {rss_per_object:+.0f} bytes/object (target: flat)"
     )
 
 

@@ -11,7 +11,8 @@
 - `records`: what became of each OParl id, and the resolving, saving and deleting every type shares;
 - `council_objects`: writing Body, LegislativeTerm, Location, Organization, Person, Membership, Meeting, AgendaItem;
 - `papers`: writing Paper, Consultation and decisions, and the Vorlage's state that follows from them;
-- `files`: downloading, checking and storing Files as attachments.
+- `files`: downloading, checking and storing Files as attachments;
+- `store`: what a run remembers of every object, in a throwaway SQLite file (memory flat in the number of objects).
 
 `manage.py import_oparl <url>` runs it; see oparl/README.md, "Importing".
 """

@@ -49,7 +49,7 @@ class CouncilObjectWriters:
         parent_id = ref_id(obj.get("subOrganizationOf"))
         values["parent"] = self._resolve(parent_id, Organization)
         if parent_id and values["parent"] is None:
-            if parent_id in self.crawl.objects:
+            if parent_id in self.crawl:
                 # Listed later: linked once all are written, so that they are written in the source's order.
                 values.pop("parent")
             else:
@@ -89,22 +89,21 @@ class CouncilObjectWriters:
             outcome = Outcome.UPDATED if outcome is Outcome.UNCHANGED else outcome
         return outcome
 
-    def _agenda_positions(self) -> dict[str, int]:
-        """Each listed agenda item's place on its meeting's agenda, from 1.
+    def _agenda_positions(self) -> None:
+        """Note each listed agenda item's place on its meeting's agenda, from 1 (`self.agenda_positions`).
 
         OParl 1.1's `order` may count from 0 or 1 and skip items not published; the order of
         the meeting's `agendaItem` array is what the specification makes binding. Where every
         item has an `order`, it sorts them; otherwise the array's order stands.
         """
-        positions = {}
+        self.agenda_positions.clear()
         for meeting in self.crawl.of_type("Meeting"):
             items = [item for item in meeting.get("agendaItem") or [] if ref_id(item)]
-            orders = [self.crawl.objects.get(ref_id(item), {}).get("order") for item in items]
+            orders = [(self.crawl.get(ref_id(item)) or {}).get("order") for item in items]
             if items and all(isinstance(order, int) and not isinstance(order, bool) for order in orders):
                 items = [item for _order, _index, item in sorted(zip(orders, range(len(items)), items, strict=True))]
             for position, item in enumerate(items, start=1):
-                positions[ref_id(item)] = position
-        return positions
+                self.agenda_positions[ref_id(item)] = position
 
     def _agenda_item(self, obj: dict) -> Outcome:
         refs = self._refs(obj, "AgendaItem")

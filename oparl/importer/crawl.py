@@ -7,14 +7,15 @@ with where it was found (its meeting and position, its Vorlage and position), an
 reference to an object not found in the lists is fetched on its own at the end.
 """
 
-from collections import defaultdict
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
 from .client import FetchError, OParlClient
 from .mapping import IMPORT_ORDER, ref_id, type_name
+from .store import UNLISTED, Store, TypeList
 
 # For each type: field -> (type of the object referred to, the field of that object that
 # points back here, which an embedded copy may leave out). 1.0 spellings included.
@@ -119,37 +120,73 @@ class Problem:
         return {"type": self.type, "id": self.id, "reason": self.reason}
 
 
-@dataclass
 class Crawl:
-    """The objects of one body, flattened."""
+    """The objects of one body, flattened, kept in the run's `Store` (on disk, not in memory)."""
 
-    body: dict
-    objects: dict[str, dict] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)
-    # child id -> parent type -> (parent id, field, position)
-    parents: dict[str, dict[str, tuple[str, str, int]]] = field(default_factory=lambda: defaultdict(dict))
-    wanted: dict[str, str] = field(default_factory=dict)  # referenced id -> expected type
-    aliases: dict[str, str] = field(default_factory=dict)  # id referred to -> id the server answered with
-    unreadable: set[str] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, body: dict, store: Store | None = None):
+        self.body = body
+        self.own_store = store is None
+        self.store = store or Store()
+        for table in ("objects", "parents", "wanted", "aliases"):
+            self.store.run(f"DELETE FROM {table}")  # noqa: S608 - table names from this list only
+        self.unreadable: set[str] = set()
+        self.problems: list[Problem] = []
+        # Where each object stands in its own type's body list: the order in which it is imported, so
+        # that our rows (and the lists we serve, ordered by key) keep the source's order.
+        self.listed = 0
+        self.found = 0
+        self.redirects = 0  # most servers never redirect: then nobody need ask the store
 
-    # Where each object stands in its own type's body list: the order in which it is imported, so
-    # that our rows (and the lists we serve, ordered by key) keep the source's order.
-    listed: dict[str, int] = field(default_factory=dict)
+    def close(self) -> None:
+        if self.own_store:
+            self.store.close()
 
-    def of_type(self, name: str) -> list[dict]:
+    def __contains__(self, oparl_id: str) -> bool:
+        return self.store.one("SELECT 1 FROM objects WHERE id = ?", (oparl_id,)) is not None
+
+    def get(self, oparl_id: str | None) -> dict | None:
+        if oparl_id is None:
+            return None
+        row = self.store.one("SELECT data FROM objects WHERE id = ?", (oparl_id,))
+        return json.loads(row[0]) if row else None
+
+    def type_of(self, oparl_id: str) -> str | None:
+        row = self.store.one("SELECT type FROM objects WHERE id = ?", (oparl_id,))
+        return row[0] if row else None
+
+    def of_type(self, name: str) -> TypeList:
         """The objects of a type: those of its body list in the list's order, then the others as found."""
-        ids = [oparl_id for oparl_id, kind in self.types.items() if kind == name]
-        ids.sort(key=lambda oparl_id: self.listed.get(oparl_id, len(self.listed)))
-        return [self.objects[oparl_id] for oparl_id in ids]
+        return TypeList(self.store, name)
 
     def add_listed(self, obj: dict, kind: str) -> None:
         oparl_id = self.add(obj, kind)
-        if oparl_id is not None and self.types[oparl_id] == kind:
-            self.listed.setdefault(oparl_id, len(self.listed))
+        if oparl_id is not None:
+            self.store.run(
+                "UPDATE objects SET ord = ? WHERE id = ? AND type = ? AND ord >= ?",
+                (self.listed, oparl_id, kind, UNLISTED),
+            )
+            self.listed += 1
+
+    def parents_of(self, oparl_id: str) -> dict[str, tuple[str, str, int]]:
+        """Parent type -> (parent id, field, position) of an object found embedded or referred to."""
+        rows = self.store.db.execute(
+            "SELECT parent_type, parent_id, field, position FROM parents WHERE child = ?", (oparl_id,)
+        )
+        return {parent_type: (parent_id, name, position) for parent_type, parent_id, name, position in rows}
 
     def parent(self, oparl_id: str, parent_type: str) -> tuple[str, str, int] | None:
-        return self.parents.get(oparl_id, {}).get(parent_type)
+        row = self.store.one(
+            "SELECT parent_id, field, position FROM parents WHERE child = ? AND parent_type = ?",
+            (oparl_id, parent_type),
+        )
+        return tuple(row) if row else None
+
+    def alias(self, oparl_id: str) -> str:
+        """The id the server answered with for one referred to (the same if it did not redirect)."""
+        if not self.redirects:
+            return oparl_id
+        row = self.store.one("SELECT target FROM aliases WHERE id = ?", (oparl_id,))
+        return row[0] if row else oparl_id
 
     # --- collecting ---------------------------------------------------------------------
     def add(self, obj: dict, expected: str | None = None) -> str | None:
@@ -158,11 +195,16 @@ class Crawl:
         kind = type_name(obj, expected)
         if oparl_id is None or kind is None:
             return None
-        if oparl_id in self.objects:
-            self._merge(self.objects[oparl_id], _slim(obj, kind))
+        kept = self.get(oparl_id)
+        if kept is not None:
+            self._merge(kept, _slim(obj, kind))
+            self.store.run("UPDATE objects SET data = ? WHERE id = ?", (json.dumps(kept), oparl_id))
         else:
-            self.objects[oparl_id] = _slim(obj, kind)
-            self.types[oparl_id] = kind
+            self.found += 1
+            self.store.run(
+                "INSERT INTO objects (id, type, ord, data) VALUES (?, ?, ?, ?)",
+                (oparl_id, kind, UNLISTED + self.found, json.dumps(_slim(obj, kind))),
+            )
         for name, (target, backref) in LINKS.get(kind, {}).items():
             value = obj.get(name)
             items = value if isinstance(value, list) else [value]
@@ -181,10 +223,32 @@ class Crawl:
             if backref and not child.get(backref):
                 child[backref] = parent_id
             self.add(child, target)
-        elif child_id not in self.objects:
-            self.wanted.setdefault(child_id, target)
+        else:
+            # Noted even if found already: `missing()` leaves out what was found, by then or later.
+            self.store.run("INSERT OR IGNORE INTO wanted (id, type) VALUES (?, ?)", (child_id, target))
         if backref or name in ("mainFile", "auxiliaryFile") or (parent_type, name) in POSITIONED:
-            self.parents[child_id].setdefault(parent_type, (parent_id, name, position))
+            self.store.run(
+                "INSERT OR IGNORE INTO parents VALUES (?, ?, ?, ?, ?)",
+                (child_id, parent_type, parent_id, name, position),
+            )
+
+    def missing(self) -> list[tuple[str, str]]:
+        """The ids referred to but neither listed nor tried yet, with the type expected, marked as tried."""
+        rows = self.store.db.execute(
+            "SELECT w.id, w.type FROM wanted w LEFT JOIN objects o ON o.id = w.id WHERE o.id IS NULL AND w.tried = 0"
+        ).fetchall()
+        self.store.run("UPDATE wanted SET tried = 1 WHERE tried = 0")
+        return rows
+
+    def redirected(self, oparl_id: str, answered: str) -> None:
+        """A server answered under another id for `oparl_id`: its parents and references follow."""
+        self.store.run(
+            "INSERT OR REPLACE INTO parents"
+            " SELECT ?, parent_type, parent_id, field, position FROM parents WHERE child = ?",
+            (answered, oparl_id),
+        )
+        self.store.run("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (oparl_id, answered))
+        self.redirects += 1
 
     @staticmethod
     def _merge(kept: dict, other: dict) -> None:
@@ -204,9 +268,10 @@ def crawl_body(
     limit_pages: int | None = None,
     known: Callable[[str], bool] = lambda oparl_id: False,
     stdout=None,
+    store: Store | None = None,
 ) -> Crawl:
     """Read every list of `body`, then every referenced object that neither they nor an earlier import had."""
-    crawl = Crawl(body=body)
+    crawl = Crawl(body, store)
     crawl.add(body, "Body")
     for name, kind in BODY_LISTS:
         url = body.get(name)
@@ -229,17 +294,11 @@ def crawl_body(
 
 def _fetch_missing(client: OParlClient, crawl: Crawl, known: Callable[[str], bool]) -> None:
     # Fetched objects can refer to more missing ones; each id is tried once.
-    tried: set[str] = set()
     while True:
-        missing = [
-            (oparl_id, kind)
-            for oparl_id, kind in crawl.wanted.items()
-            if oparl_id not in crawl.objects and oparl_id not in tried and kind in IMPORT_ORDER
-        ]
+        missing = [(oparl_id, kind) for oparl_id, kind in crawl.missing() if kind in IMPORT_ORDER]
         if not missing:
             return
         for oparl_id, kind in missing:
-            tried.add(oparl_id)
             if known(oparl_id):
                 continue
             try:
@@ -250,6 +309,5 @@ def _fetch_missing(client: OParlClient, crawl: Crawl, known: Callable[[str], boo
                 continue
             if obj.get("id") != oparl_id:
                 # A server answering under another id (a redirect to the canonical URL) is followed.
-                crawl.parents[obj["id"]].update(crawl.parents.get(oparl_id, {}))
-                crawl.aliases[oparl_id] = obj["id"]
+                crawl.redirected(oparl_id, obj["id"])
             crawl.add(obj, kind)

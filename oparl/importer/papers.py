@@ -22,7 +22,6 @@ from .mapping import Refs, ref_id
 from .records import DECISION_SUFFIX, Outcome, apply_changes
 
 # Vorlagen whose state is worked out together (two queries for each batch).
-STATE_BATCH_SIZE = 500
 # The short name of the unit that takes the Vorlagen whose source names none.
 PLACEHOLDER_UNIT_SHORT_NAME = "Import"
 
@@ -131,9 +130,9 @@ class PaperWriters:
         consultation = self._resolve(ref_id(obj.get("consultation")), Consultation)
         if consultation is not None:
             return consultation
-        if self._consultation_by_item is None:
-            # Built once a body: looking through every consultation for each agenda item grows with the square.
-            self._consultation_by_item = {}
+        if not self._consultations_marked:
+            # Noted once a body: looking through every consultation for each agenda item grows with the square.
+            self._consultations_marked = True
             for candidate in self.crawl.of_type("Consultation"):
                 self._consultation_by_item.setdefault(ref_id(candidate.get("agendaItem")), candidate["id"])
         candidate = self._consultation_by_item.get(obj["id"])
@@ -194,9 +193,7 @@ class PaperWriters:
     # --- what follows from the Beratungsfolge -----------------------------------------------
     def _paper_states(self) -> None:
         """Set the state of every Vorlage written in this run, reading their steps and decisions in bulk."""
-        touched = sorted(self.touched_papers)
-        for start in range(0, len(touched), STATE_BATCH_SIZE):
-            pks = touched[start : start + STATE_BATCH_SIZE]
+        for pks in self.touched_papers.chunks():
             steps, decisions = defaultdict(list), defaultdict(list)
             for row in (
                 Consultation.objects.filter(paper_id__in=pks)

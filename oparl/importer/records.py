@@ -38,7 +38,7 @@ MODELS: dict[str, type[models.Model]] = {
 }
 # Rows kept in memory for the references to them: enough for the organizations, people and
 # meetings every Vorlage refers to, bounded so that memory stays flat however large the body.
-INSTANCE_CACHE_SIZE = 5000
+INSTANCE_CACHE_SIZE = 1000
 # The key under which a decision read from an agenda item is remembered: OParl has no
 # Decision object, so it borrows the agenda item's id.
 DECISION_SUFFIX = "#decision"
@@ -100,7 +100,7 @@ class RecordKeeping:
         """Our object for an OParl id, if it was imported as one of `model`."""
         if not oparl_id:
             return None
-        oparl_id = self.crawl.aliases.get(oparl_id, oparl_id) if self.crawl else oparl_id
+        oparl_id = self.crawl.alias(oparl_id) if self.crawl else oparl_id
         record = self._record(oparl_id)
         if record is None:
             return None
@@ -127,7 +127,7 @@ class RecordKeeping:
 
     def _refs(self, obj: dict, kind: str) -> Refs:
         parent = {}
-        for parent_type, (parent_id, _field, position) in self.crawl.parents.get(obj["id"], {}).items():
+        for parent_type, (parent_id, _field, position) in self.crawl.parents_of(obj["id"]).items():
             parent[parent_type] = parent_id
             parent[f"{parent_type}.position"] = position
         return Refs(resolve=self._resolve, body=self.body, parent=parent)
