@@ -123,7 +123,7 @@ def test_the_pdf_carries_the_beratungsfolge_table(client, steps, committee):
 
     response = client.get(reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference}))
 
-    text = " ".join(pdftotext(response.content).split())
+    text = " ".join(pdftotext(response.getvalue()).split())
     assert "Beratungsfolge" in text
     assert "Gremium Role Date Result" in text
     assert committee.name in text and "Stadtrat" in text
@@ -139,9 +139,9 @@ def test_the_pdf_keeps_a_non_public_result_to_itself(client, steps, office):
     Decision.objects.filter(pk=recommendation.pk).update(result=R.ADOPTED_AMENDED, resolution_text=SECRET_WORDING)
     url = reverse("resolutions:paper_pdf", kwargs={"reference": paper.reference})
 
-    public = " ".join(pdftotext(client.get(url).content).split())
+    public = " ".join(pdftotext(client.get(url).getvalue()).split())
     client.force_login(office)
-    inside = " ".join(pdftotext(client.get(url).content).split())
+    inside = " ".join(pdftotext(client.get(url).getvalue()).split())
 
     assert "its result is not public." in public
     assert "geändert beschlossen (yes 5" not in public
