@@ -205,14 +205,21 @@ def test_postgresql_counts_facets_and_orders_on_the_gin_indexes(db):
     plans = {}
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a test database is small: show what PostgreSQL can use
-        for sql in counted + ordered:
+        for sql in counted:
+            cursor.execute("EXPLAIN " + sql)
+            plans[sql] = "\n".join(row[0] for row in cursor.fetchall())
+        # On twenty rows the planner would rather walk the body's partial index and filter the
+        # title match; without it, the plan shows that the title vector's index serves the order.
+        # The test's transaction rolls the DROP back.
+        cursor.execute("DROP INDEX IF EXISTS paper_public_body_id")
+        for sql in ordered:
             cursor.execute("EXPLAIN " + sql)
             plans[sql] = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     for sql in counted:
         assert "paper_search_gin" in plans[sql], plans[sql]
         assert "ts_rank" not in sql and "explanation" not in sql
-    assert any("paper_title_search_gin" in plans[sql] for sql in ordered)
+    assert any("paper_title_search_gin" in plans[sql] for sql in ordered), [plans[sql] for sql in ordered]
     for sql in ordered:
         assert "ts_rank" not in sql and "explanation" not in sql
     # The attachments' part of every one of them: matched on the attachments' own GIN index.
