@@ -71,7 +71,12 @@ install: system-deps $(VENV)/.installed messages
 
 install-test: test-system-deps $(VENV)/.installed messages
 
-messages: $(VENV)/.installed
+# Compiled only when the catalogue changed: two test runs side by side (CI) must not
+# rewrite the .mo file under each other.
+CATALOGUE := locale/de/LC_MESSAGES/django
+messages: $(CATALOGUE).mo
+
+$(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 	@$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 clean:
