@@ -191,6 +191,20 @@ class Paper(TimeStampedModel):
                 name="paper_public_body_id",
                 condition=Q(released_at__isnull=False, public=True),
             ),
+            # The public Vorlagen newest first, as /vorlagen/ and an organization's page list them:
+            # read in index order, a page stops after its rows instead of sorting every public one.
+            # The condition is `PaperQuerySet.public()` as it reaches SQL; a differing one goes unused.
+            models.Index(
+                fields=["-date", "-reference", "-id"],
+                name="paper_public_newest",
+                condition=Q(released_at__isnull=False, public=True),
+            ),
+            # The same, filtered by state (/vorlagen/?state=decided).
+            models.Index(
+                fields=["state", "-date", "-reference", "-id"],
+                name="paper_public_state_newest",
+                condition=Q(released_at__isnull=False, public=True),
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ through the whole middleware stack, each page's median time and query count; thr
 as a ratio against a bare view measured in the same run; and search p50/p95 over
 SEARCH_QUERIES. Numbers are for comparison on the same machine, never asserted in tests.
 
-    .venv/bin/python -m tests.bench_scale [--papers N] [--rounds N] [--database-url URL] [--only search]
+    .venv/bin/python -m tests.bench_scale [--papers N] [--rounds N] [--database-url URL] [--only search|pages]
 """
 
 import argparse
@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=None, help="Vorlagen to load (100000 on PostgreSQL, else 10000)")
     parser.add_argument("--rounds", type=int, default=9, help="timed rounds per page")
     parser.add_argument("--database-url", help="run on this database; load the data set only if it is missing")
-    parser.add_argument("--only", choices=["search"], help="measure only this part (with the bare view)")
+    parser.add_argument(
+        "--only", choices=["search", "pages"], help="measure only this part (with the bare view); pages: the lists"
+    )
     parser.add_argument("--skip-search", action="store_true", help="leave out the search pages")
     parser.add_argument("--skip-pages", action="store_true", help="leave out the timed pages (memory only)")
     parser.add_argument("--memory-requests", type=int, default=1000, help="requests to a gunicorn worker (0: skip)")
@@ -207,7 +209,7 @@ def _pages(timer: Timer, folder: Path, postgres: bool, *, search: bool = True, o
         page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
         _search(timer)
         return
-    if search:
+    if search and only != "pages":
         page("/suche/?q=Stadtentwicklung (a common word)", "/suche/?q=Stadtentwicklung")
         page("/suche/?q=Radweg", "/suche/?q=Radweg")
         page("/vorlagen/?q=Radweg", "/vorlagen/?q=Radweg")
@@ -235,6 +237,8 @@ def _pages(timer: Timer, folder: Path, postgres: bool, *, search: bool = True, o
     page("/sitzungen/", "/sitzungen/")
     page("/personen/", "/personen/")
     page("/beschluesse/", "/beschluesse/")
+    if only == "pages":
+        return
     paper = Paper.objects.filter(body=body, state=Paper.State.DECIDED, public=True).order_by("-date").first()
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
         detail = page(f"Vorlage page {paper.reference}, uncached", paper.get_absolute_url())
