@@ -282,14 +282,6 @@ def extract_text(content: bytes, *, mime_type: str) -> ExtractedText:
     return ExtractedText("", CheckedFile.TextState.LIMITED)
 
 
-def extract_pdf_text(uploaded_file: UploadedFile) -> str:
-    """The text of a PDF for search, within the limits; empty for one that cannot be read (the OParl importer)."""
-    uploaded_file.seek(0)
-    content = uploaded_file.read()
-    uploaded_file.seek(0)
-    return extract_text(content, mime_type=PDF).text
-
-
 def inspect_upload(uploaded_file: UploadedFile) -> InspectedFile:
     """Check an upload's size, content type and content and describe it; raise ValidationError if refused."""
     name = uploaded_file.name or ""

@@ -150,14 +150,21 @@ def _bench_import(papers: int) -> None:
 
     Target (issue 13): at least 200 objects a second, memory flat in the number of objects.
     """
+    from django.test.utils import override_settings
+    from django_tasks_db.models import DBTaskResult
+
     from oparl.importer.client import OParlClient
     from oparl.importer.run import Options, import_oparl
 
     endpoint = _endpoint(papers)
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started, cpu = time.perf_counter(), time.process_time()
-    result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
+    # As in production: the PDFs' text goes to the task queue, for the worker to take after the import.
+    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=queue):
+        result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"OParl import: {DBTaskResult.objects.count()} text tasks queued for the worker")
     peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     written = sum(
         count for counter in result.counts.values() for outcome, count in counter.items() if outcome != "skipped"

@@ -462,6 +462,54 @@ def test_files_are_downloaded_and_stored_with_size_and_sha512(server):
 
 
 @pytest.mark.django_db
+def test_the_text_of_an_imported_pdf_is_taken_by_the_queue_after_the_batch_commits(
+    server, django_capture_on_commit_callbacks
+):
+    from weasyprint import HTML
+
+    server.files[url("file/2/access")] = HTML(string="<p>Beitrittserklärung zur Gemeinwesenarbeit</p>").write_pdf()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run(server)
+        # The import itself does not read the PDFs: that would be half of its time.
+        annex = imported(Attachment, url("file/2"))
+        assert (annex.text, annex.text_state) == ("", Attachment.TextState.PENDING)
+    assert len(callbacks) >= 2  # one text task for each of the two PDFs
+    annex.refresh_from_db()
+    assert annex.text_state == Attachment.TextState.EXTRACTED
+    assert "Gemeinwesenarbeit" in annex.text
+
+    # Read again, the same bytes keep the text taken; nothing waits for it again.
+    with django_capture_on_commit_callbacks(execute=True):
+        run(server)
+    annex.refresh_from_db()
+    assert annex.text_state == Attachment.TextState.EXTRACTED
+    assert "Gemeinwesenarbeit" in annex.text
+
+
+@pytest.mark.django_db
+def test_the_text_a_source_gives_with_a_file_is_kept_and_not_taken_again(server, django_capture_on_commit_callbacks):
+    server.objects[url("file/2")]["text"] = "Erklärung über den Beitritt"
+    server.files[url("file/2/access")] = b"%PDF-1.4 not readable at all"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(server)
+
+    annex = imported(Attachment, url("file/2"))
+    assert (annex.text, annex.text_state) == ("Erklärung über den Beitritt", Attachment.TextState.EXTRACTED)
+
+
+@pytest.mark.django_db
+def test_an_imported_file_of_a_type_without_text_waits_for_none(server):
+    server.files[url("file/2/access")] = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+    run(server)
+
+    annex = imported(Attachment, url("file/2"))
+    assert (annex.text, annex.text_state) == ("", Attachment.TextState.NONE)
+
+
+@pytest.mark.django_db
 def test_no_files_skips_the_downloads(server):
     result = run(server, files=False)
 

@@ -23,7 +23,7 @@ from resolutions.attachments import (
     PNG,
     UNSUPPORTED_FILE_ERROR,
     XLSX,
-    extract_pdf_text,
+    extract_text,
     sanitize_file_name,
 )
 from resolutions.filecheck import OFFICE_MACRO_ERROR, PDF_UNREADABLE_ERROR
@@ -157,7 +157,7 @@ def test_text_is_extracted_from_a_pdf_after_the_upload_commits(
 
 def test_extracted_text_is_capped(settings, text_pdf):
     settings.RATSBUCH_MAX_EXTRACTED_CHARS = 10
-    assert len(extract_pdf_text(SimpleUploadedFile("b.pdf", text_pdf))) == 10
+    assert len(extract_text(text_pdf, mime_type=PDF).text) == 10
 
 
 def test_a_broken_pdf_is_refused_as_it_cannot_be_checked(settings, draft, clerk):
