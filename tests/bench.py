@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The task queue of a production machine (RATSBUCH_TASKS=database); the tests' settings run tasks at once.
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 
 def _setup(database: Path, media: Path, *, demo: bool = True) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -160,8 +163,7 @@ def _bench_import(papers: int) -> None:
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started, cpu = time.perf_counter(), time.process_time()
     # As in production: the PDFs' text goes to the task queue, for the worker to take after the import.
-    queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    with override_settings(TASKS=queue):
+    with override_settings(TASKS=DATABASE_QUEUE):
         result = import_oparl(endpoint.url(""), client=OParlClient(get=endpoint.get), options=Options())
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"OParl import: {DBTaskResult.objects.count()} text tasks queued for the worker")
@@ -279,7 +281,7 @@ def _bench_invitations(rounds: int) -> None:
     server = SmtpServer()
     server.start()
     mail = {
-        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+        "TASKS": DATABASE_QUEUE,
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": server.port,

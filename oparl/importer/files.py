@@ -138,8 +138,9 @@ class FileWriters:
             "order": order,
         }
         instance = self._resolve(obj["id"], Attachment)
-        values.update(_text_values(obj, mime_type, kept=instance if instance and instance.sha512 == sha512 else None))
-        if instance is None or instance.sha512 != sha512:
+        same_bytes = instance is not None and instance.sha512 == sha512
+        values.update(_text_values(obj, mime_type, kept=instance if same_bytes else None))
+        if not same_bytes:
             old = instance.file if instance is not None else None
             instance = instance or Attachment()
             instance.file = ContentFile(content, name=f"{uuid.uuid4().hex[:16]}-{file_name}")
@@ -155,7 +156,7 @@ class FileWriters:
             outcome = self._save("File", obj, Attachment, values, instance=instance, refs=refs)
         # Reading a PDF's text takes a child process of about 0.2 s: half an import's time if done
         # here. The task queue takes it once the batch is committed, as it does for an upload.
-        checked_file_text_enqueue(self.last_instance)
+        checked_file_text_enqueue(instance)
         return outcome
 
 
